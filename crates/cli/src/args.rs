@@ -1,0 +1,150 @@
+//! The command line, as clap parses it.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// 守望 Shouwang — the registry of left-behind elders (农村留守老年人信息台账).
+#[derive(Debug, Parser)]
+#[command(name = "shouwang", version, about, long_about = None)]
+pub struct Cli {
+    /// The registry database (default: the platform data directory, e.g. ~/.local/share/shouwang/shouwang.sqlite).
+    #[arg(long, global = true, env = "SHOUWANG_DB")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the registry of a unit (村/乡镇) under a policy profile.
+    Init {
+        /// Policy profile: liaoning, shandong, hunan, guangdong or sichuan.
+        #[arg(long)]
+        profile: String,
+        /// 12-digit statistical division code of the unit, e.g. 511902106202.
+        #[arg(long)]
+        unit: String,
+        /// The unit's name, e.g. 斑竹村.
+        #[arg(long)]
+        name: String,
+    },
+    /// Elders: add, change, show, list, archive, check eligibility.
+    #[command(subcommand)]
+    Elder(ElderCommand),
+    /// Create (or add to) a realistic demo village.
+    Demo {
+        /// How many elders.
+        #[arg(long, default_value_t = 60)]
+        elders: usize,
+        /// Random seed: the same seed gives the same village.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Recreate every projection row from the documents and report whether anything differed.
+    Rebuild,
+    /// The registry: unit, profile, counts, changes waiting for sync.
+    Info,
+    /// Policy profiles.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `shouwang elder …`
+#[derive(Debug, Subcommand)]
+pub enum ElderCommand {
+    /// Register an elder from a JSON object on standard input (field names in the README).
+    Add {
+        /// Accept 15-digit pre-1999 ID numbers from old ledgers and convert them to 18 digits.
+        #[arg(long)]
+        legacy_ids: bool,
+    },
+    /// Change fields: `FIELD=VALUE`, e.g. `phone=13912345678 health=ill illness=高血压 categories=独居,经济困难`.
+    Set {
+        /// The elder's id.
+        id: String,
+        /// `FIELD=VALUE` pairs; an empty value clears the field; nested fields with dots (`migration.away_since=2020-03`).
+        #[arg(required = true)]
+        fields: Vec<String>,
+    },
+    /// Show one elder's whole record, laid out like the registration form.
+    Show {
+        /// The elder's id.
+        id: String,
+    },
+    /// List elders, filtered and sorted.
+    List(ListArgs),
+    /// Archive an elder who moved away or died (the record is kept).
+    Archive {
+        /// The elder's id.
+        id: String,
+        /// Why (迁往…, 于…病故).
+        #[arg(long)]
+        reason: String,
+        /// moved_away (迁出) or deceased (死亡).
+        #[arg(long, default_value = "moved_away")]
+        status: String,
+        /// When it took effect (YYYY-MM-DD; default today).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Whether the elder counts as left-behind under the registry's profile, and every reason if not.
+    Check {
+        /// The elder's id.
+        id: String,
+        /// Assessment date (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Another profile than the registry's.
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+/// Filters of `elder list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Part of the name or of the ID number.
+    #[arg(long, short)]
+    pub search: Option<String>,
+    /// Group: advanced_age 高龄, disabled 失能, living_alone 独居, empty_nest 空巢, hardship 经济困难,
+    /// destitute 特困, severe_disability 重度残疾, bereaved_one_child 计生特殊家庭.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 重点对象 only: hardship family and 高龄 or 失能.
+    #[arg(long)]
+    pub priority: bool,
+    /// healthy, disabled or ill.
+    #[arg(long)]
+    pub health: Option<String>,
+    /// cared_for or not_cared_for.
+    #[arg(long)]
+    pub care: Option<String>,
+    /// 60-69, 70-79, 60-79 or 80+.
+    #[arg(long)]
+    pub age: Option<String>,
+    /// active (default), moved_away, deceased or all.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// name (default), age, address or updated.
+    #[arg(long, default_value = "name")]
+    pub sort: String,
+    /// At most this many rows.
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+/// `shouwang policy …`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// The built-in profiles.
+    List,
+    /// One profile in full.
+    Show {
+        /// Its name.
+        name: String,
+    },
+}

@@ -1,0 +1,69 @@
+//! One function per command; each opens the store, calls the core and prints.
+
+mod elder;
+mod registry;
+
+use crate::args::{Cli, Command};
+use chrono::{DateTime, NaiveDate, Utc};
+use shouwang_core::store::{Error, Result, Store};
+use std::path::PathBuf;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx { db: cli.db.unwrap_or_else(default_db), json: cli.json, now: Utc::now() };
+    match cli.command {
+        Command::Init { profile, unit, name } => registry::init(&ctx, &profile, &unit, &name),
+        Command::Elder(cmd) => elder::run(&ctx, cmd),
+        Command::Demo { elders, seed } => registry::demo(&ctx, elders, seed),
+        Command::Rebuild => registry::rebuild(&ctx),
+        Command::Info => registry::info(&ctx),
+        Command::Policy(cmd) => registry::policy(&ctx, cmd),
+    }
+}
+
+/// What every command needs.
+pub struct Ctx {
+    /// The database file.
+    pub db: PathBuf,
+    /// `--json`.
+    pub json: bool,
+    /// The time of this invocation.
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Store> {
+        Store::open(&self.db, self.now)
+    }
+
+    fn today(&self) -> NaiveDate {
+        shouwang_core::time::local_date(self.now)
+    }
+}
+
+fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("cn", "shouwang", "shouwang")
+        .map(|d| d.data_dir().join("shouwang.sqlite"))
+        .unwrap_or_else(|| PathBuf::from("shouwang.sqlite"))
+}
+
+/// Parses a `YYYY-MM-DD` argument, naming the option when it is not one.
+fn date_arg(option: &str, value: Option<&str>, default: NaiveDate) -> Result<NaiveDate> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| Error::Field {
+            field: option.into(),
+            zh: format!("日期应写成 YYYY-MM-DD，如 2026-11-23；收到 {v:?}"),
+            en: format!("a date is written YYYY-MM-DD, e.g. 2026-11-23; got {v:?}"),
+        }),
+    }
+}
+
+/// Parses a choice argument (English code or Chinese term), naming the option and the choices.
+fn choice_arg<T>(option: &str, value: &str, parse: impl Fn(&str) -> Option<T>, codes: String) -> Result<T> {
+    parse(value).ok_or_else(|| Error::Field {
+        field: option.into(),
+        zh: format!("{value:?} 不是可选值；可选：{codes}"),
+        en: format!("{value:?} is not one of: {codes}"),
+    })
+}

@@ -1,0 +1,166 @@
+//! How an elder's record is split into automerge documents by who may read them.
+//!
+//! A CRDT keeps its whole history: a field once written into a document a role can read can never be
+//! withdrawn from that role. So an elder is not one document but several, each read by a fixed set of
+//! roles, and the relay hands a device only the documents its role may read:
+//!
+//! | kind | holds | read by |
+//! |---|---|---|
+//! | `card` | name, sex, village, address, the elder's phone | family, helper, committee, township |
+//! | `family` | supporters (children and other relatives: phone, whereabouts) | family, helper, committee, township |
+//! | `profile` | birth date, household, education, children, migration, care, needs, groups, status, sign-off | helper, committee, township |
+//! | `sensitive` | ID number, health, disability, illness, income sources | committee, township |
+//! | `assignment` | helper and service terms (附件5) | helper, committee, township |
+//!
+//! A document is addressed as `<elder id>/<kind>`.
+
+use crate::elder::{Elder, ElderId};
+use crate::role::Role;
+use serde_json::{Map, Value};
+use std::fmt;
+
+crate::elder::choice! {
+    /// The documents an elder's record is split into.
+    DocKind {
+        /// 明白卡: what a family may see.
+        Card = "card" / "明白卡",
+        /// The supporters, written by the committee and by each family.
+        Family = "family" / "家庭",
+        /// The rest of the registration form a helper needs.
+        Profile = "profile" / "基本情况",
+        /// ID number, health and income: committee only.
+        Sensitive = "sensitive" / "敏感信息",
+        /// Who serves the elder and how.
+        Assignment = "assignment" / "服务",
+    }
+}
+
+impl DocKind {
+    /// The fields of [`Elder`] (as JSON keys) this document holds.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            DocKind::Card => &["unit", "name", "sex", "address", "phone"],
+            DocKind::Family => &["supporters"],
+            DocKind::Profile => &[
+                "birth_date",
+                "ethnicity",
+                "hukou",
+                "household_place",
+                "home",
+                "education",
+                "spouse",
+                "children",
+                "migration",
+                "care",
+                "needs",
+                "difficulties",
+                "categories",
+                "status",
+                "archive",
+                "sign_off",
+            ],
+            DocKind::Sensitive => &["id_number", "health", "disability", "illness", "income_sources"],
+            DocKind::Assignment => &["service"],
+        }
+    }
+
+    /// The roles that may read this document.
+    pub fn readers(self) -> &'static [Role] {
+        match self {
+            DocKind::Card | DocKind::Family => &[Role::Family, Role::Helper, Role::Committee, Role::Township],
+            DocKind::Profile | DocKind::Assignment => &[Role::Helper, Role::Committee, Role::Township],
+            DocKind::Sensitive => &[Role::Committee, Role::Township],
+        }
+    }
+
+    /// The document that holds a field, if any does.
+    pub fn of_field(field: &str) -> Option<DocKind> {
+        DocKind::ALL.iter().copied().find(|k| k.fields().contains(&field))
+    }
+}
+
+/// The address of one document: an elder and a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId {
+    /// Whose record.
+    pub elder: ElderId,
+    /// Which part of it.
+    pub kind: DocKind,
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.elder, self.kind.code())
+    }
+}
+
+impl std::str::FromStr for DocId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (elder, kind) = s.split_once('/').ok_or_else(|| format!("not a document id: {s:?}"))?;
+        let kind = DocKind::parse(kind).ok_or_else(|| format!("unknown document kind in {s:?}"))?;
+        Ok(DocId { elder: elder.parse()?, kind })
+    }
+}
+
+/// Splits a record into the content of each document. Every kind is returned, empty ones too, so that
+/// a field cleared on the form is cleared in its document.
+pub fn split(elder: &Elder) -> Vec<(DocKind, Map<String, Value>)> {
+    let Value::Object(mut all) = serde_json::to_value(elder).expect("an elder serialises") else {
+        unreachable!("an elder serialises to an object")
+    };
+    all.remove("id");
+    DocKind::ALL
+        .iter()
+        .map(|&kind| {
+            let part =
+                kind.fields().iter().filter_map(|f| all.remove(*f).map(|v| (f.to_string(), v))).collect();
+            (kind, part)
+        })
+        .collect()
+}
+
+/// Joins the documents of one elder back into the record.
+pub fn join(
+    id: &ElderId,
+    parts: impl IntoIterator<Item = Map<String, Value>>,
+) -> Result<Elder, serde_json::Error> {
+    let mut all = Map::new();
+    for part in parts {
+        all.extend(part);
+    }
+    all.insert("id".into(), Value::String(id.to_string()));
+    serde_json::from_value(Value::Object(all))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::sample_elder;
+
+    #[test]
+    fn every_field_of_the_form_lives_in_exactly_one_document() {
+        let elder = sample_elder();
+        let Value::Object(all) = serde_json::to_value(&elder).unwrap() else { panic!() };
+        for key in all.keys().filter(|k| *k != "id") {
+            let holders = DocKind::ALL.iter().filter(|k| k.fields().contains(&key.as_str())).count();
+            assert_eq!(holders, 1, "field {key} is held by {holders} documents");
+        }
+    }
+
+    #[test]
+    fn split_and_join_give_back_the_record() {
+        let elder = sample_elder();
+        let parts = split(&elder).into_iter().map(|(_, m)| m);
+        assert_eq!(join(elder.id.as_ref().unwrap(), parts).unwrap(), elder);
+    }
+
+    #[test]
+    fn a_family_device_can_read_no_id_number_or_health() {
+        for field in ["id_number", "health", "disability", "illness", "income_sources", "birth_date"] {
+            let kind = DocKind::of_field(field).unwrap();
+            assert!(!kind.readers().contains(&Role::Family), "{field} is readable by family");
+        }
+    }
+}

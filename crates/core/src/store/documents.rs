@@ -1,0 +1,93 @@
+//! Loading and saving one elder's automerge documents inside a transaction.
+
+use super::{Error, Result};
+use crate::crdt;
+use crate::doc::{DocId, DocKind};
+use crate::elder::{Elder, ElderId};
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+/// One document as loaded for an edit: what it held before, so the new changes can be found.
+pub(super) struct Loaded {
+    pub kind: DocKind,
+    pub doc: AutoCommit,
+    pub before: Vec<ChangeHash>,
+}
+
+/// Every stored document of `elder`, in [`DocKind::ALL`] order; kinds never written come back empty.
+pub(super) fn load(conn: &Connection, elder: &ElderId, actor: &ActorId) -> Result<Vec<Loaded>> {
+    let mut stmt = conn.prepare_cached("SELECT kind, data FROM documents WHERE elder_id = ?1")?;
+    let mut stored: Vec<(String, Vec<u8>)> =
+        stmt.query_map([elder.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    DocKind::ALL
+        .iter()
+        .map(|&kind| {
+            let mut doc = match stored.iter().position(|(k, _)| k == kind.code()) {
+                Some(i) => {
+                    let (_, data) = stored.swap_remove(i);
+                    AutoCommit::load(&data).map_err(|e| Error::Corrupt {
+                        doc: DocId { elder: elder.clone(), kind }.to_string(),
+                        reason: e.to_string(),
+                    })?
+                }
+                None => AutoCommit::new(),
+            };
+            doc.set_actor(actor.clone());
+            let before = doc.get_heads();
+            Ok(Loaded { kind, doc, before })
+        })
+        .collect()
+}
+
+/// The record held by loaded documents.
+pub(super) fn join(elder: &ElderId, docs: &[Loaded]) -> Result<Elder> {
+    let parts = docs.iter().map(|l| crdt::read(&l.doc));
+    crate::doc::join(elder, parts)
+        .map_err(|e| Error::Corrupt { doc: elder.to_string(), reason: e.to_string() })
+}
+
+/// Fields two devices wrote concurrently, across the elder's documents.
+pub(super) fn conflicts(docs: &[Loaded]) -> usize {
+    docs.iter().map(|l| crdt::conflicts(&l.doc).len()).sum()
+}
+
+/// Writes `content` into the document, commits it at `now`, and stores the document and its new
+/// changes (into the outbox). Returns how many changes were made; a document left empty is not stored.
+pub(super) fn save(
+    conn: &Connection,
+    elder: &ElderId,
+    loaded: &mut Loaded,
+    content: &Map<String, Value>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    crdt::reconcile(&mut loaded.doc, content)?;
+    let commit = automerge::transaction::CommitOptions::default().with_time(now.timestamp_millis());
+    if loaded.doc.commit_with(commit).is_none() {
+        return Ok(0);
+    }
+    let doc_id = DocId { elder: elder.clone(), kind: loaded.kind }.to_string();
+    let changes = loaded.doc.get_changes(&loaded.before);
+    let stamp = now.to_rfc3339();
+    let mut outbox = conn.prepare_cached(
+        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
+    )?;
+    for change in &changes {
+        outbox.execute((&doc_id, change.hash().to_string(), change.raw_bytes(), &stamp))?;
+    }
+    let heads = heads_text(&loaded.doc.get_heads());
+    conn.prepare_cached(
+        "INSERT INTO documents (doc_id, elder_id, kind, data, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, heads = excluded.heads, updated_at = excluded.updated_at",
+    )?
+    .execute((&doc_id, elder.as_str(), loaded.kind.code(), loaded.doc.save(), heads, &stamp))?;
+    loaded.before = loaded.doc.get_heads();
+    Ok(changes.len())
+}
+
+/// Heads as stored: sorted hex hashes joined by commas.
+pub(super) fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    hex.sort();
+    hex.join(",")
+}

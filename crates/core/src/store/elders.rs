@@ -1,0 +1,245 @@
+//! Writing and reading elders: each write one transaction over documents, projection and outbox.
+
+use super::documents::{self, Loaded};
+use super::{projection, Error, Result, Store};
+use crate::doc;
+use crate::elder::{Archive, Elder, ElderId, Status};
+use crate::validate::{validate_elder, Context, Rule, Violation};
+use automerge::ActorId;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+
+/// What a successful write reports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Saved {
+    /// The elder written.
+    pub id: ElderId,
+    /// Warnings about the record (it was saved all the same).
+    #[serde(serialize_with = "violations_json")]
+    pub warnings: Vec<Violation>,
+    /// Automerge changes made (0 when the record was unchanged).
+    pub changes: usize,
+}
+
+fn violations_json<S: serde::Serializer>(v: &[Violation], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(v.len()))?;
+    for x in v {
+        seq.serialize_element(&serde_json::json!({
+            "field": x.field, "rule": x.rule.code(), "zh": x.rule.zh(), "en": x.rule.en(),
+        }))?;
+    }
+    seq.end()
+}
+
+impl Store {
+    fn actor(&self) -> ActorId {
+        ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default())
+    }
+
+    fn context(&self, now: DateTime<Utc>, legacy_ids: bool) -> Context {
+        Context { legacy_ids, ..Context::new(self.registry.unit.clone(), crate::time::local_date(now)) }
+    }
+
+    /// Registers a new elder from the form. Refuses an ID number already in the registry.
+    pub fn add_elder(&mut self, elder: Elder, now: DateTime<Utc>) -> Result<Saved> {
+        self.add(elder, now, false)
+    }
+
+    /// Registers a new elder from an imported ledger: as [`Store::add_elder`], but a 15-digit
+    /// pre-1999 ID number is accepted and converted.
+    pub fn import_elder(&mut self, elder: Elder, now: DateTime<Utc>) -> Result<Saved> {
+        self.add(elder, now, true)
+    }
+
+    fn add(&mut self, mut elder: Elder, now: DateTime<Utc>, legacy_ids: bool) -> Result<Saved> {
+        let warnings = validate_elder(&mut elder, &self.context(now, legacy_ids)).map_err(Error::Invalid)?;
+        let id = match &elder.id_number {
+            Some(number) => ElderId::from_id_number(number),
+            None => ElderId::random(),
+        };
+        if elder.id.as_ref().is_some_and(|given| *given != id) {
+            return Err(Error::Field {
+                field: "id".into(),
+                zh: "老人编号由系统生成，新增时不能指定".into(),
+                en: "an elder's id is assigned by the registry; leave it out when adding".into(),
+            });
+        }
+        elder.id = Some(id.clone());
+        assign_keys(&mut elder);
+        let actor = self.actor();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE elder_id = ?1)",
+            [id.as_str()],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(duplicate("id_number", id));
+        }
+        check_unique_id_number(&tx, &elder, &id)?;
+        let mut docs = documents::load(&tx, &id, &actor)?;
+        let changes = write(&tx, &id, &elder, &mut docs, now)?;
+        tx.commit()?;
+        Ok(Saved { id, warnings, changes })
+    }
+
+    /// Changes an elder's record with `edit`, then validates and stores only what changed.
+    pub fn update_elder(
+        &mut self,
+        id: &ElderId,
+        now: DateTime<Utc>,
+        edit: impl FnOnce(&mut Elder) -> Result<()>,
+    ) -> Result<Saved> {
+        let ctx = self.context(now, false);
+        let actor = self.actor();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut docs = load_existing(&tx, id, &actor)?;
+        let mut elder = documents::join(id, &docs)?;
+        edit(&mut elder)?;
+        elder.id = Some(id.clone());
+        let warnings = validate_elder(&mut elder, &ctx).map_err(Error::Invalid)?;
+        assign_keys(&mut elder);
+        check_unique_id_number(&tx, &elder, id)?;
+        let changes = write(&tx, id, &elder, &mut docs, now)?;
+        tx.commit()?;
+        Ok(Saved { id: id.clone(), warnings, changes })
+    }
+
+    /// Archives an elder who moved away or died. The record is kept, never deleted.
+    pub fn archive_elder(
+        &mut self,
+        id: &ElderId,
+        status: Status,
+        reason: &str,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Saved> {
+        if status == Status::Active {
+            return Err(Error::Field {
+                field: "status".into(),
+                zh: "注销状态应为迁出（moved_away）或死亡（deceased）".into(),
+                en: "archive as moved_away or deceased".into(),
+            });
+        }
+        self.update_elder(id, now, |e| {
+            e.status = status;
+            e.archive = Some(Archive { status, reason: reason.to_string(), on });
+            Ok(())
+        })
+    }
+
+    /// One elder's whole record, read from their documents.
+    pub fn elder(&self, id: &ElderId) -> Result<Elder> {
+        let docs = load_existing(&self.conn, id, &self.actor())?;
+        documents::join(id, &docs)
+    }
+
+    /// Fields of this elder that two devices wrote concurrently, each with every value written.
+    pub fn conflicts(&self, id: &ElderId) -> Result<Vec<(String, Vec<serde_json::Value>)>> {
+        let docs = load_existing(&self.conn, id, &self.actor())?;
+        Ok(docs.iter().flat_map(|l| crate::crdt::conflicts(&l.doc)).collect())
+    }
+
+    /// Recreates the whole projection from the documents, in one transaction. Returns the number of
+    /// elders projected.
+    pub fn rebuild(&mut self) -> Result<usize> {
+        let actor = self.actor();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch("DELETE FROM elder_categories; DELETE FROM elders;")?;
+        let ids: Vec<String> = tx
+            .prepare("SELECT DISTINCT elder_id FROM documents ORDER BY elder_id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for raw in &ids {
+            let id: ElderId = raw.parse().map_err(|reason| Error::Corrupt { doc: raw.clone(), reason })?;
+            let docs = documents::load(&tx, &id, &actor)?;
+            projection::project(&tx, &id, &docs)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Every projection row as text, in a stable order: what a rebuild must reproduce.
+    pub fn projection_dump(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT * FROM elders ORDER BY elder_id",
+            "SELECT * FROM elder_categories ORDER BY elder_id, category",
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let n = stmt.column_count();
+            let rows = stmt.query_map([], |r| {
+                (0..n)
+                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|cols| cols.join("|"))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn duplicate(field: &str, existing: ElderId) -> Error {
+    Error::Invalid(vec![Violation { field: field.into(), rule: Rule::DuplicateIdNumber { existing } }])
+}
+
+fn load_existing(conn: &rusqlite::Connection, id: &ElderId, actor: &ActorId) -> Result<Vec<Loaded>> {
+    let exists: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM documents WHERE elder_id = ?1)", [id.as_str()], |r| {
+            r.get(0)
+        })?;
+    if !exists {
+        return Err(Error::NotFound(id.clone()));
+    }
+    documents::load(conn, id, actor)
+}
+
+fn check_unique_id_number(tx: &Transaction<'_>, elder: &Elder, id: &ElderId) -> Result<()> {
+    let Some(number) = &elder.id_number else { return Ok(()) };
+    let other: Option<String> = tx
+        .query_row(
+            "SELECT elder_id FROM elders WHERE id_number = ?1 AND elder_id <> ?2 LIMIT 1",
+            (number, id.as_str()),
+            |r| r.get(0),
+        )
+        .optional()?;
+    match other {
+        Some(other) => Err(duplicate(
+            "id_number",
+            other.parse().map_err(|reason| Error::Corrupt { doc: other, reason })?,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Gives each child and supporter a key if it has none, so later edits merge per person.
+fn assign_keys(elder: &mut Elder) {
+    let fresh = || uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+    for child in elder.children.iter_mut().filter(|c| c.id.is_empty()) {
+        child.id = fresh();
+    }
+    for s in elder.supporters.iter_mut().filter(|s| s.id.is_empty()) {
+        s.id = fresh();
+    }
+}
+
+/// Writes the record into its documents and the projection. Returns the number of changes.
+fn write(
+    tx: &Transaction<'_>,
+    id: &ElderId,
+    elder: &Elder,
+    docs: &mut [Loaded],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut changes = 0;
+    for (kind, content) in doc::split(elder) {
+        let loaded = docs.iter_mut().find(|l| l.kind == kind).expect("every kind is loaded");
+        changes += documents::save(tx, id, loaded, &content, now)?;
+    }
+    projection::project(tx, id, docs)?;
+    Ok(changes)
+}

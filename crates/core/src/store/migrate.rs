@@ -1,0 +1,66 @@
+//! Applies the numbered SQL migrations of `schema/migrations/` in order and records each.
+
+use super::{Error, Result};
+use rusqlite::Connection;
+
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// The schema version this build writes (the number of the last migration).
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the database up to [`latest`], each migration in its own transaction. A database from a
+/// newer build is refused rather than touched.
+pub fn migrate(conn: &mut Connection, now: &str) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        return Err(Error::TooNew { found: current, known: latest() });
+    }
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now_at: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now_at >= version {
+            continue;
+        }
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            (version, name, now),
+        )?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_in_order_on_an_empty_database_and_is_recorded() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, "2026-11-23T00:00:00Z").unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest());
+        let recorded: i64 = conn.query_row("SELECT count(*) FROM migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(recorded, latest());
+        // Running again changes nothing.
+        migrate(&mut conn, "2026-11-24T00:00:00Z").unwrap();
+        let recorded: i64 = conn.query_row("SELECT count(*) FROM migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(recorded, latest());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest() + 1).unwrap();
+        assert!(matches!(migrate(&mut conn, "now"), Err(Error::TooNew { .. })));
+    }
+}

@@ -1,0 +1,174 @@
+//! The local store: one SQLite file holding each elder's automerge documents, a projection that
+//! serves every query, and the outbox of changes waiting for sync.
+//!
+//! Every write is one `BEGIN IMMEDIATE` transaction that updates the documents, their projection rows
+//! and the outbox together; a write is reported saved only after its commit (WAL, `synchronous=FULL`).
+//! Documents are loaded on demand, one elder at a time; lists read the projection only.
+//! [`Store::rebuild`] recreates the projection from the documents and gives the same rows.
+//!
+//! ```
+//! use shouwang_core::store::{Store, ElderFilter};
+//! let dir = tempfile::tempdir().unwrap();
+//! let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+08:00").unwrap().to_utc();
+//! let mut store = Store::init(dir.path().join("v.sqlite"), "511902106202".parse().unwrap(), "斑竹村", "sichuan", now).unwrap();
+//! let saved = store.add_elder(shouwang_core::demo::sample_elder(), now).unwrap();
+//! let rows = store.list(&ElderFilter::default(), now.date_naive()).unwrap();
+//! assert_eq!(rows[0].id, saved.id);
+//! ```
+
+mod documents;
+mod elders;
+mod error;
+mod migrate;
+mod projection;
+mod query;
+
+pub use elders::Saved;
+pub use error::{Error, Result};
+pub use migrate::latest as schema_version;
+pub use query::{AgeBand, ElderFilter, ElderRow, Sort};
+
+use crate::division::UnitCode;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What a registry is: the unit it serves, its name, the policy profile it follows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Registry {
+    /// The unit (a village, or a township for a township office).
+    pub unit: UnitCode,
+    /// Its name.
+    pub name: String,
+    /// The policy profile (`schema/policies/<policy>.toml`).
+    pub policy: String,
+    /// This device's automerge actor id.
+    pub actor: String,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    registry: Registry,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("registry", &self.registry).finish()
+    }
+}
+
+fn connect(path: &Path, now: DateTime<Utc>) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate(&mut conn, &now.to_rfc3339())?;
+    Ok(conn)
+}
+
+fn read_registry(conn: &Connection) -> Result<Option<Registry>> {
+    let row = conn
+        .query_row("SELECT unit, name, policy, actor, created_at FROM registry WHERE id = 1", [], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    row.map(|(unit, name, policy, actor, created_at)| {
+        let unit = unit.parse().map_err(|e: crate::division::UnitError| Error::Corrupt {
+            doc: "registry".into(),
+            reason: e.en(),
+        })?;
+        Ok(Registry { unit, name, policy, actor, created_at })
+    })
+    .transpose()
+}
+
+impl Store {
+    /// Creates the registry of `unit` in a new (or empty) database file, following `policy`.
+    pub fn init(
+        path: impl AsRef<Path>,
+        unit: UnitCode,
+        name: &str,
+        policy: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Store> {
+        let path = path.as_ref();
+        if crate::policy::Policy::builtin(policy).is_none() {
+            return Err(Error::UnknownPolicy(policy.to_string()));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > crate::validate::MAX_NAME {
+            return Err(Error::Field {
+                field: "name".into(),
+                zh: format!("单位名称必填，且不超过 {} 个字", crate::validate::MAX_NAME),
+                en: format!(
+                    "the registry's name is required and at most {} characters",
+                    crate::validate::MAX_NAME
+                ),
+            });
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut conn = connect(path, now)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(existing) = read_registry(&tx)? {
+            return Err(Error::AlreadyInitialised { unit: existing.unit.to_string() });
+        }
+        let actor = hex::encode(uuid::Uuid::new_v4().as_bytes());
+        tx.execute(
+            "INSERT INTO registry (id, unit, name, policy, actor, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            (unit.as_str(), name, policy, &actor, now.to_rfc3339()),
+        )?;
+        tx.commit()?;
+        Store::open(path, now)
+    }
+
+    /// Opens an existing registry, applying any migrations this build brings.
+    pub fn open(path: impl AsRef<Path>, now: DateTime<Utc>) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(Error::NotInitialised);
+        }
+        let conn = connect(path, now)?;
+        let registry = read_registry(&conn)?.ok_or(Error::NotInitialised)?;
+        Ok(Store { conn, path: path.to_path_buf(), registry })
+    }
+
+    /// The registry this store holds.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Changes made here and not yet acknowledged by a relay.
+    pub fn outbox_len(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// The database size on disk in bytes (main file and write-ahead log).
+    pub fn size_on_disk(&self) -> u64 {
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        [self.path.as_path(), wal.as_path()]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+
+    /// Folds the write-ahead log into the main file (used before measuring or copying it).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,25 @@
+//! Dates as the people using Shouwang read them: China Standard Time (UTC+8), whatever the device's
+//! time zone. The core never reads the clock; callers pass `now` in.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// China Standard Time.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The calendar date in China at `now`.
+pub fn local_date(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&china()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_turns_at_midnight_beijing_time() {
+        let late_utc = DateTime::parse_from_rfc3339("2026-11-23T16:30:00Z").unwrap().to_utc();
+        assert_eq!(local_date(late_utc), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    }
+}
