@@ -196,6 +196,7 @@ fn show(ctx: &Ctx, id: &ElderId) -> Result<()> {
         .collect();
     field("子女情况", format!("{} 个，出生年份：{}", e.children.len(), or_blank(&years.join("、"))));
     if let Some(m) = &e.migration {
+        println!("  子女外出务工情况");
         let years_away = m.away_since.map(|s| format!("{} 年（自 {s}）", s.months_until(today) / 12));
         field("外出务工年限", opt(years_away.as_deref()));
         field("最近一次回家探望", opt(m.last_home_visit.map(|x| x.to_string()).as_deref()));
