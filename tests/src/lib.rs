@@ -1,0 +1,3 @@
+//! Cross-crate tests of Shouwang: real store files and real processes. The test programs live in
+//! `tests/` (the crash test kills `crash-writer`, a writer of elders, at random moments) and the helper
+//! binaries in `src/bin/`.
