@@ -1,0 +1,38 @@
+//! What crosses HTTP between a Shouwang device and the relay: transport types, limits and the wire
+//! encoding. These are not domain types: the relay never sees an elder's record, only opaque automerge
+//! changes addressed to a document (`<elder id>/<kind>`) in a space (one village).
+//!
+//! - [`Role`], [`DocRef`], [`Change`] and [`space`]: what a device is and what it sends;
+//! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`RedeemRequest`] / [`RedeemResponse`]: the
+//!   bodies of the relay's `/v1` routes;
+//! - [`limits`]: the bounds both sides enforce;
+//! - [`encode`] / [`decode`]: postcard compressed with zstd, content type [`CONTENT_TYPE`].
+//!
+//! The protocol itself (a sync round, cursors, the epoch, scopes) is described in `PROTOCOL.md` beside
+//! this crate.
+//!
+//! ```
+//! use shouwang_protocol::{decode, encode, Change, DocRef, PushRequest};
+//!
+//! let change = Change {
+//!     doc: DocRef { elder: "0123456789abcdef0123456789abcdef".into(), kind: "card".into() },
+//!     hash: "ab".repeat(32),
+//!     bytes: vec![1, 2, 3],
+//! };
+//! change.validate().unwrap();
+//! let body = encode(&PushRequest { changes: vec![change.clone()] });
+//! let back: PushRequest = decode(&body).unwrap();
+//! assert_eq!(back.changes, vec![change]);
+//! ```
+
+mod change;
+pub mod limits;
+mod messages;
+mod role;
+pub mod space;
+mod wire;
+
+pub use change::{Change, DocRef, InvalidField, KINDS};
+pub use messages::{PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse};
+pub use role::Role;
+pub use wire::{decode, encode, WireError, CONTENT_TYPE, MAX_DECODED_BYTES};

@@ -1,0 +1,68 @@
+//! [`Role`]: who uses a device, which decides what the relay lets it read and write.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The role of an enrolled device, as the relay knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Visits elders; reads and writes its village (not the sensitive documents' contents).
+    Helper,
+    /// The village committee: reads and writes its village.
+    Committee,
+    /// The township's civil affairs office: reads every village under its code, never writes.
+    Township,
+    /// A relative: reads the card and family documents of one elder, writes that elder's family document.
+    Family,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Helper, Role::Committee, Role::Township, Role::Family];
+
+    /// The role's code on the wire and in the relay's store.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Helper => "helper",
+            Role::Committee => "committee",
+            Role::Township => "township",
+            Role::Family => "family",
+        }
+    }
+
+    /// The role with this code, if any.
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The document kinds this role may read (the read matrix of `shouwang_core::doc`).
+    pub fn readable_kinds(self) -> &'static [&'static str] {
+        match self {
+            Role::Family => &["card", "family"],
+            Role::Helper => &["card", "family", "profile", "assignment"],
+            Role::Committee | Role::Township => &["card", "family", "profile", "sensitive", "assignment"],
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_only_committee_and_township_read_sensitive() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.code()), Some(role));
+            let reads_sensitive = role.readable_kinds().contains(&"sensitive");
+            assert_eq!(reads_sensitive, matches!(role, Role::Committee | Role::Township), "{role}");
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! The HTTP face of the relay: [`router`] (what tests call) and [`serve`] (a listener plus a shutdown
+//! signal, so a test binds port 0 and stops cleanly).
+//!
+//! | route | does | answers |
+//! |---|---|---|
+//! | `POST /v1/enrol` | redeems a one-time code | 200 [`RedeemResponse`](shouwang_protocol::RedeemResponse), 400, 401, 413, 415, 429 |
+//! | `POST /v1/spaces/{space}/changes` | stores changes | 200 [`PushResponse`](shouwang_protocol::PushResponse), 400, 401, 403, 413, 415, 429 |
+//! | `GET /v1/spaces/{space}/changes?after=N&limit=M` | changes after a cursor | 200 [`PullResponse`](shouwang_protocol::PullResponse), 400, 401, 403, 429 |
+//! | `GET /healthz` | liveness | 200 `ok` |
+//! | `GET /metrics` | counters, Prometheus text | 200 |
+//!
+//! Bodies are postcard + zstd ([`shouwang_protocol::CONTENT_TYPE`]); errors are JSON. Every response
+//! carries the store's epoch in the `x-shouwang-epoch` header.
+
+mod changes;
+mod enrol;
+
+use crate::{RelayError, RelayState};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use shouwang_protocol::{limits, CONTENT_TYPE};
+use std::future::Future;
+use std::time::Instant;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The header every response carries the store's epoch in.
+pub const EPOCH_HEADER: &str = "x-shouwang-epoch";
+
+/// The relay's routes over a state.
+pub fn router(state: RelayState) -> Router {
+    let timeout = state.config().request_timeout;
+    Router::new()
+        .route("/v1/enrol", post(enrol::redeem))
+        .route("/v1/spaces/{space}/changes", post(changes::push).get(changes::pull))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), stamp))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the relay on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: RelayState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), "relay listening");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+async fn metrics(State(state): State<RelayState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics().render())
+}
+
+/// Adds the epoch header to every response and counts it by status.
+async fn stamp(State(state): State<RelayState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    state.metrics().response(response.status().as_u16());
+    if let Ok(epoch) = HeaderValue::from_str(state.epoch()) {
+        response.headers_mut().insert(EPOCH_HEADER, epoch);
+    }
+    response
+}
+
+/// The device a request's bearer token belongs to, after counting it against its rate limit.
+async fn authenticate(state: &RelayState, headers: &HeaderMap) -> Result<crate::store::Device, RelayError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or(RelayError::Unauthorised)?;
+    let token_hash = crate::secret::hash(token);
+    let device =
+        state.with_store(move |s| s.device_by_token(&token_hash)).await?.ok_or(RelayError::Unauthorised)?;
+    state
+        .limiter()
+        .check(&device.id, Instant::now())
+        .map_err(|retry_after| RelayError::RateLimited { retry_after })?;
+    let now = crate::now();
+    if device.last_seen.is_none_or(|seen| now - seen >= 60) {
+        let id = device.id.clone();
+        state.with_store(move |s| s.touch(&id, now)).await?;
+    }
+    Ok(device)
+}
+
+/// Decodes a request body, mapping each failure to its status.
+fn body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, RelayError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => RelayError::TooLarge { field: "body" },
+        _ => RelayError::invalid("body", "could not be read"),
+    })?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if content_type != Some(CONTENT_TYPE) {
+        return Err(RelayError::UnsupportedMediaType);
+    }
+    shouwang_protocol::decode(&body).map_err(|e| match e {
+        shouwang_protocol::WireError::TooLarge => RelayError::TooLarge { field: "body" },
+        _ => RelayError::invalid("body", "not a valid postcard+zstd message"),
+    })
+}
+
+/// An encoded response body.
+fn reply<T: serde::Serialize>(message: &T) -> Response {
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], shouwang_protocol::encode(message)).into_response()
+}

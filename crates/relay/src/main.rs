@@ -1,0 +1,167 @@
+//! `shouwang-relay`: serve the relay, make enrolment codes, list and revoke devices.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use shouwang_protocol::Role;
+use shouwang_relay::enrolment::{self, Grant};
+use shouwang_relay::{Config, RelayState, SqliteStore, Store};
+use std::path::PathBuf;
+
+/// The Shouwang relay: stores and forwards automerge changes for the villages' devices.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    /// Where the relay keeps its SQLite store.
+    #[arg(long, global = true, env = "SHOUWANG_RELAY_DATA", default_value = "relay-data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the relay until Ctrl-C or SIGTERM.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: String,
+        /// Requests each device may make per minute.
+        #[arg(long, default_value_t = 600)]
+        requests_per_minute: u32,
+        /// Log as JSON lines.
+        #[arg(long)]
+        log_json: bool,
+    },
+    /// Makes a one-time enrolment code for a device.
+    Enroll {
+        /// helper, committee, township or family.
+        #[arg(long)]
+        role: String,
+        /// The village code (or township code for a township device).
+        #[arg(long)]
+        scope: String,
+        /// The elder of a family device.
+        #[arg(long)]
+        elder: Option<String>,
+        /// How long the code stays valid.
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+        /// The relay's address as devices reach it, put in the QR code.
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        relay_url: String,
+        /// Also write the QR code as a PNG here.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Lists or revokes devices.
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
+    /// Gives the store a new epoch: run once after restoring it from a backup.
+    Restored,
+}
+
+#[derive(Subcommand)]
+enum DevicesCommand {
+    /// Lists every device.
+    List {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revokes a device: its token stops working at once.
+    Revoke {
+        /// The device's id.
+        id: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let store = SqliteStore::open(&cli.data).with_context(|| format!("opening {}", cli.data.display()))?;
+    match cli.command {
+        Command::Serve { listen, requests_per_minute, log_json } => {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+            if log_json {
+                logs.json().init();
+            } else {
+                logs.init();
+            }
+            let config = Config { requests_per_minute, ..Config::default() };
+            let state = RelayState::new(store, config);
+            tokio::runtime::Runtime::new()?.block_on(async move {
+                let listener =
+                    tokio::net::TcpListener::bind(&listen).await.with_context(|| listen.clone())?;
+                println!("listening on {}", listener.local_addr()?);
+                shouwang_relay::serve(listener, state, shutdown()).await?;
+                anyhow::Ok(())
+            })
+        }
+        Command::Enroll { role, scope, elder, valid_hours, relay_url, png } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!("--role must be helper, committee, township or family");
+            };
+            let grant = Grant { role, scope, elder };
+            let code = enrolment::create(&store, &grant, valid_hours, shouwang_relay::now())?;
+            let payload = enrolment::qr_payload(&relay_url, &code);
+            println!("{}", enrolment::qr_terminal(&payload)?);
+            println!("code: {code}");
+            println!("{role} for {} — valid {valid_hours} hours, once", grant.scope);
+            if let Some(path) = png {
+                let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+                enrolment::qr_png(&payload, std::io::BufWriter::new(file))
+                    .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            }
+            Ok(())
+        }
+        Command::Devices { command: DevicesCommand::List { json } } => {
+            let devices = store.devices()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&devices)?);
+                return Ok(());
+            }
+            println!(
+                "{:<16}  {:<10}  {:<12}  {:<20}  {:<8}  name",
+                "id", "role", "scope", "last seen", "state"
+            );
+            for d in devices {
+                let seen =
+                    d.last_seen.or(Some(d.created_at)).and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+                let seen = seen.map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{:<16}  {:<10}  {:<12}  {seen:<20}  {state:<8}  {}", d.id, d.role, d.scope, d.name);
+            }
+            Ok(())
+        }
+        Command::Devices { command: DevicesCommand::Revoke { id } } => {
+            if !store.revoke(&id, shouwang_relay::now())? {
+                bail!("no active device {id}");
+            }
+            println!("revoked {id}");
+            Ok(())
+        }
+        Command::Restored => {
+            println!("new epoch {}", store.renew_epoch()?);
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

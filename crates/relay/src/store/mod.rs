@@ -1,0 +1,134 @@
+//! The relay's storage: the [`Store`] trait and its SQLite implementation, [`SqliteStore`].
+//!
+//! The trait is small on purpose: a PostgreSQL implementation (`serve --database postgres://…`) follows
+//! in a later session behind the same methods. Every method is blocking; the HTTP layer calls it from
+//! `spawn_blocking`. A store keeps changes as opaque bytes and never decodes them.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use serde::Serialize;
+use shouwang_protocol::{Change, Role};
+
+/// Why the store failed. The detail is for the relay's logs, never for a client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The data directory could not be created.
+    #[error("data directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database was written by a newer relay.
+    #[error("the store is at schema version {found}, newer than this relay's {supported}")]
+    TooNew {
+        /// The version found.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+    },
+    /// A row holds something this relay did not write.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// Its id, random hex.
+    pub id: String,
+    /// The name it gave when it redeemed its code.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// The village or township code it is enrolled for.
+    pub scope: String,
+    /// For a family device, its one elder.
+    pub elder: Option<String>,
+    /// When it redeemed its code, unix seconds.
+    pub created_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// When it was last seen, to the minute.
+    pub last_seen: Option<i64>,
+}
+
+/// A one-time enrolment code, as stored: only the code's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// SHA-256 hex of the normalised code.
+    pub code_hash: String,
+    /// The role the device will have.
+    pub role: Role,
+    /// The code it will be enrolled for.
+    pub scope: String,
+    /// For a family device, its elder.
+    pub elder: Option<String>,
+    /// When the code was made, unix seconds.
+    pub created_at: i64,
+    /// When it stops being redeemable.
+    pub expires_at: i64,
+}
+
+/// What a pull may return: the kinds a role reads and, for a family device, one elder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFilter {
+    /// The document kinds to return.
+    pub kinds: &'static [&'static str],
+    /// Only this elder's documents, if set.
+    pub elder: Option<String>,
+}
+
+/// The result of a push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PushOutcome {
+    /// How many of the changes were new.
+    pub new: usize,
+    /// The space's highest sequence number afterwards.
+    pub head: u64,
+}
+
+/// One page of a pull.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The changes, in sequence order.
+    pub changes: Vec<(u64, Change)>,
+    /// Whether more matching changes follow.
+    pub more: bool,
+    /// The cursor to continue from: the last change returned if more follow, else the space's head, so a
+    /// device whose filter skips most changes (a family phone) does not rescan them next time.
+    pub next: u64,
+    /// The space's head when the page was read: how far a device has to go (for progress).
+    pub latest: u64,
+}
+
+/// Durable storage of devices, enrolment codes and changes.
+pub trait Store: Send + Sync + 'static {
+    /// The store's epoch: random, made with the store.
+    fn epoch(&self) -> String;
+    /// Records a new enrolment code.
+    fn add_enrolment(&self, enrolment: &Enrolment) -> Result<(), StoreError>;
+    /// Redeems a code once, atomically: if it is known, unredeemed and unexpired, creates the device
+    /// (id, name and token hash given) with the code's role, scope and elder.
+    fn redeem(
+        &self,
+        code_hash: &str,
+        id: &str,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Device>, StoreError>;
+    /// The unrevoked device with this token hash.
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError>;
+    /// Records that a device was seen.
+    fn touch(&self, device_id: &str, now: i64) -> Result<(), StoreError>;
+    /// Every device, revoked ones too, oldest first.
+    fn devices(&self) -> Result<Vec<Device>, StoreError>;
+    /// Revokes a device; `false` if there is no such unrevoked device.
+    fn revoke(&self, device_id: &str, now: i64) -> Result<bool, StoreError>;
+    /// Stores changes in a space, each hash once, durably (synced) before returning.
+    fn push(&self, space: &str, changes: &[Change], now: i64) -> Result<PushOutcome, StoreError>;
+    /// The changes after `after` that pass `filter`, at most `limit`.
+    fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError>;
+}

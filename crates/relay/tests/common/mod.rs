@@ -1,0 +1,143 @@
+//! A relay on a real TCP listener on 127.0.0.1:0, and devices that enrol with it and talk to it.
+
+#![allow(dead_code)]
+
+use shouwang_protocol::{
+    decode, encode, Change, DocRef, PullResponse, PushRequest, RedeemRequest, RedeemResponse, Role,
+};
+use shouwang_relay::enrolment::{self, Grant};
+use shouwang_relay::{Config, RelayState, SqliteStore};
+
+pub const VILLAGE_A: &str = "511902106202";
+pub const VILLAGE_B: &str = "511902106203";
+pub const TOWNSHIP: &str = "511902106000";
+pub const CT: &str = shouwang_protocol::CONTENT_TYPE;
+
+pub struct Relay {
+    pub url: String,
+    pub state: RelayState,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Relay {
+    pub async fn start() -> Relay {
+        Relay::start_with(Config::default()).await
+    }
+
+    pub async fn start_with(config: Config) -> Relay {
+        let dir = tempfile::tempdir().unwrap();
+        let state = RelayState::new(SqliteStore::open(dir.path()).unwrap(), config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(shouwang_relay::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Relay { url, state, dir, http: reqwest::Client::new(), stop: Some(stop), task: Some(task) }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+    }
+
+    pub fn code(&self, role: Role, scope: &str, elder: Option<&str>) -> String {
+        let grant = Grant { role, scope: scope.into(), elder: elder.map(String::from) };
+        enrolment::create(self.state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap()
+    }
+
+    pub async fn redeem(&self, code: &str) -> reqwest::Response {
+        let body = encode(&RedeemRequest { code: code.into(), device_name: "tablet".into() });
+        self.http
+            .post(format!("{}/v1/enrol", self.url))
+            .header("content-type", CT)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn device(&self, role: Role, scope: &str, elder: Option<&str>) -> Device {
+        let response = self.redeem(&self.code(role, scope, elder)).await;
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
+    }
+}
+
+pub struct Device {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub token: String,
+    pub id: String,
+}
+
+impl Device {
+    pub async fn push_raw(&self, space: &str, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(format!("{}/v1/spaces/{space}/changes", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CT)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn push(&self, space: &str, changes: &[Change]) -> reqwest::Response {
+        self.push_raw(space, encode(&PushRequest { changes: changes.to_vec() })).await
+    }
+
+    pub async fn pull_raw(&self, space: &str, after: u64, limit: u32) -> reqwest::Response {
+        self.http
+            .get(format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn pull(&self, space: &str, after: u64, limit: u32) -> PullResponse {
+        let response = self.pull_raw(space, after, limit).await;
+        assert_eq!(response.status(), 200);
+        decode(&response.bytes().await.unwrap()).unwrap()
+    }
+
+    /// Pulls every page and returns the changes.
+    pub async fn pull_all(&self, space: &str) -> Vec<(u64, Change)> {
+        let (mut after, mut all) = (0, Vec::new());
+        loop {
+            let page = self.pull(space, after, 1000).await;
+            all.extend(page.changes);
+            after = page.next;
+            if !page.more {
+                return all;
+            }
+        }
+    }
+}
+
+pub fn elder(c: char) -> String {
+    c.to_string().repeat(32)
+}
+
+/// A change to `<elder>/<kind>` whose hash and bytes derive from `n`.
+pub fn change(elder_char: char, kind: &str, n: u16) -> Change {
+    Change {
+        doc: DocRef { elder: elder(elder_char), kind: kind.into() },
+        hash: format!("{n:04x}").repeat(16),
+        bytes: format!("change {n}").into_bytes(),
+    }
+}
+
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.unwrap()
+}
