@@ -51,6 +51,32 @@ pub enum Command {
     /// Policy profiles.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Enrol this device with a relay using a one-time code from `shouwang-relay enroll`.
+    Enroll {
+        /// The relay's address, e.g. http://127.0.0.1:8787.
+        #[arg(long)]
+        relay: String,
+        /// The one-time code.
+        #[arg(long)]
+        code: String,
+        /// A name for this device in the relay's device list (default: the host name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Send this device's changes to the relay and receive everyone else's (`sync status`: where it stands).
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+    },
+    /// What two devices changed at once and the committee should look at.
+    Review,
+}
+
+/// `shouwang sync …`
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Pending changes, last success, the relay, quarantined changes.
+    Status,
 }
 
 /// `shouwang elder …`

@@ -1,5 +1,6 @@
 //! Printing results for people (Chinese labels first) and for scripts (`--json`).
 
+use crate::error::CliError;
 use serde::Serialize;
 use shouwang_core::store::Error;
 
@@ -10,7 +11,16 @@ pub fn json<T: Serialize>(value: &T) {
 
 /// Prints an error on standard error: every violation on its own line, naming the field, in Chinese
 /// and English; as JSON with `--json`.
-pub fn error(err: &Error, as_json: bool) {
+pub fn error(err: &CliError, as_json: bool) {
+    let CliError::Store(err) = err else {
+        if as_json {
+            let kind = if err.is_invalid_input() { "invalid" } else { "failure" };
+            eprintln!("{}", serde_json::json!({ "error": { "kind": kind, "message": err.to_string() } }));
+        } else {
+            eprintln!("错误 / error: {err}");
+        }
+        return;
+    };
     if as_json {
         let body = match err {
             Error::Invalid(violations) => serde_json::json!({

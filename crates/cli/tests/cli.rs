@@ -18,7 +18,8 @@ impl Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("registry.sqlite");
         let office = Office { _dir: dir, db };
-        let out = office.run(&["init", "--profile", "sichuan", "--unit", "511902106202", "--name", "斑竹村"], None);
+        let out =
+            office.run(&["init", "--profile", "sichuan", "--unit", "511902106202", "--name", "斑竹村"], None);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         office
     }
@@ -121,7 +122,14 @@ fn a_committee_registers_an_elder_and_finds_them_again() {
     assert_eq!(found[0]["id"], id.as_str());
     // Found by part of the ID number too, and by the group and age band the form puts them in.
     assert_eq!(office.json(&["elder", "list", "-s", "195003"]).as_array().unwrap().len(), 1);
-    assert_eq!(office.json(&["elder", "list", "--category", "living_alone", "--age", "70-79"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        office
+            .json(&["elder", "list", "--category", "living_alone", "--age", "70-79"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(office.json(&["elder", "list", "--category", "hardship"]).as_array().unwrap().len(), 0);
 
     let shown = office.json(&["elder", "show", &id]);
@@ -133,7 +141,8 @@ fn a_committee_registers_an_elder_and_finds_them_again() {
     // The human form reads like the paper one.
     let out = office.run(&["elder", "show", &id], None);
     let text = String::from_utf8(out.stdout).unwrap();
-    for label in ["身份证号码", "身体情况", "子女外出", "家庭经济来源", "打工、种养殖业", "李强"] {
+    for label in ["身份证号码", "身体情况", "子女外出", "家庭经济来源", "打工、种养殖业", "李强"]
+    {
         assert!(text.contains(label), "missing {label} in:\n{text}");
     }
 
@@ -169,14 +178,23 @@ fn invalid_input_exits_2_names_the_field_and_writes_nothing() {
         ("sex disagrees with the ID", sex_disagrees, "sex"),
         ("date in the future", future, "sign_off.date"),
         ("the same ID number again", wang_xiuying(), "id_number"),
-        ("unknown field", json!({"unit": "511902106202", "name": "x", "sex": "male", "birth_date": "1950-01-01", "colour": "red"}), "colour"),
+        (
+            "unknown field",
+            json!({"unit": "511902106202", "name": "x", "sex": "male", "birth_date": "1950-01-01", "colour": "red"}),
+            "colour",
+        ),
         ("missing field", json!({"unit": "511902106202", "sex": "male", "birth_date": "1950-01-01"}), "name"),
     ];
     for (story, record, field) in cases {
         let out = office.add(&record);
         assert_eq!(code(&out), 2, "{story}: {}", stderr(&out));
         let err: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
-        let fields: Vec<&str> = err["error"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> = err["error"]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["field"].as_str().unwrap())
+            .collect();
         assert!(fields.contains(&field), "{story}: {err}");
         for v in err["error"]["violations"].as_array().unwrap() {
             assert!(!v["zh"].as_str().unwrap().is_empty() && !v["en"].as_str().unwrap().is_empty());
@@ -214,7 +232,11 @@ fn other_failures_exit_1() {
     std::fs::write(&garbage, b"this is not a database, it is a shopping list").unwrap();
     let out = run_with(&garbage, &["elder", "list"], None);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let out = run_with(dir.path(), &["init", "--profile", "sichuan", "--unit", "511902106202", "--name", "斑竹村"], None);
+    let out = run_with(
+        dir.path(),
+        &["init", "--profile", "sichuan", "--unit", "511902106202", "--name", "斑竹村"],
+        None,
+    );
     assert_eq!(code(&out), 1, "a directory is no database: {}", stderr(&out));
 }
 
@@ -232,7 +254,15 @@ fn edits_archive_and_rebuild() {
     let out = office.add(&wang_xiuying());
     let id = serde_json::from_slice::<Value>(&out.stdout).unwrap()["id"].as_str().unwrap().to_string();
 
-    let saved = office.json(&["elder", "set", &id, "phone=", "health=患病", "illness=高血压", "categories=独居,经济困难"]);
+    let saved = office.json(&[
+        "elder",
+        "set",
+        &id,
+        "phone=",
+        "health=患病",
+        "illness=高血压",
+        "categories=独居,经济困难",
+    ]);
     assert!(saved["changes"].as_u64().unwrap() > 0);
     let shown = office.json(&["elder", "show", &id]);
     assert!(shown.get("phone").is_none(), "an empty value clears the field");
@@ -242,8 +272,22 @@ fn edits_archive_and_rebuild() {
     let again = office.json(&["elder", "set", &id, "health=ill", "illness=高血压"]);
     assert_eq!(again["changes"], 0);
 
-    office.json(&["elder", "archive", &id, "--status", "deceased", "--reason", "2026年11月病故", "--on", "2026-11-10"]);
-    assert_eq!(office.json(&["elder", "list"]).as_array().unwrap().len(), 0, "archived elders leave the active list");
+    office.json(&[
+        "elder",
+        "archive",
+        &id,
+        "--status",
+        "deceased",
+        "--reason",
+        "2026年11月病故",
+        "--on",
+        "2026-11-10",
+    ]);
+    assert_eq!(
+        office.json(&["elder", "list"]).as_array().unwrap().len(),
+        0,
+        "archived elders leave the active list"
+    );
     let all = office.json(&["elder", "list", "--status", "all"]);
     assert_eq!(all[0]["status"], "deceased", "…but are never deleted");
     let deceased = office.json(&["elder", "list", "--status", "deceased"]);

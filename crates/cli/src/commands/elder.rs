@@ -38,11 +38,12 @@ pub fn run(ctx: &Ctx, cmd: ElderCommand) -> Result<()> {
 }
 
 fn elder_id(raw: &str) -> Result<ElderId> {
-    raw.parse().map_err(|_| Error::Field {
+    let id = raw.parse().map_err(|_| Error::Field {
         field: "id".into(),
         zh: format!("老人编号应为 32 位十六进制字符（见 elder list）；收到 {raw:?}"),
         en: format!("an elder id is 32 hex digits (see `elder list`); got {raw:?}"),
-    })
+    })?;
+    Ok(id)
 }
 
 fn add(ctx: &Ctx, legacy_ids: bool) -> Result<()> {

@@ -2,10 +2,15 @@
 
 mod elder;
 mod registry;
+mod sync;
 
 use crate::args::{Cli, Command};
+use crate::error::CliError;
 use chrono::{DateTime, NaiveDate, Utc};
-use shouwang_core::store::{Error, Result, Store};
+use shouwang_core::store::{Error, Store};
+
+/// Result of a command.
+pub type Result<T> = std::result::Result<T, CliError>;
 use std::path::PathBuf;
 
 /// Runs the parsed command line.
@@ -18,6 +23,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rebuild => registry::rebuild(&ctx),
         Command::Info => registry::info(&ctx),
         Command::Policy(cmd) => registry::policy(&ctx, cmd),
+        Command::Enroll { relay, code, name } => sync::enroll(&ctx, &relay, &code, name.as_deref()),
+        Command::Sync { command } => sync::run(&ctx, command),
+        Command::Review => sync::review(&ctx),
     }
 }
 
@@ -33,7 +41,7 @@ pub struct Ctx {
 
 impl Ctx {
     fn open(&self) -> Result<Store> {
-        Store::open(&self.db, self.now)
+        Ok(Store::open(&self.db, self.now)?)
     }
 
     fn today(&self) -> NaiveDate {
@@ -51,19 +59,23 @@ fn default_db() -> PathBuf {
 fn date_arg(option: &str, value: Option<&str>, default: NaiveDate) -> Result<NaiveDate> {
     match value {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| Error::Field {
-            field: option.into(),
-            zh: format!("日期应写成 YYYY-MM-DD，如 2026-11-23；收到 {v:?}"),
-            en: format!("a date is written YYYY-MM-DD, e.g. 2026-11-23; got {v:?}"),
+        Some(v) => v.trim().parse().map_err(|_| {
+            CliError::Store(Error::Field {
+                field: option.into(),
+                zh: format!("日期应写成 YYYY-MM-DD，如 2026-11-23；收到 {v:?}"),
+                en: format!("a date is written YYYY-MM-DD, e.g. 2026-11-23; got {v:?}"),
+            })
         }),
     }
 }
 
 /// Parses a choice argument (English code or Chinese term), naming the option and the choices.
 fn choice_arg<T>(option: &str, value: &str, parse: impl Fn(&str) -> Option<T>, codes: String) -> Result<T> {
-    parse(value).ok_or_else(|| Error::Field {
-        field: option.into(),
-        zh: format!("{value:?} 不是可选值；可选：{codes}"),
-        en: format!("{value:?} is not one of: {codes}"),
+    parse(value).ok_or_else(|| {
+        CliError::Store(Error::Field {
+            field: option.into(),
+            zh: format!("{value:?} 不是可选值；可选：{codes}"),
+            en: format!("{value:?} is not one of: {codes}"),
+        })
     })
 }

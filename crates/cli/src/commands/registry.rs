@@ -46,7 +46,7 @@ pub fn demo(ctx: &Ctx, elders: usize, seed: u64) -> Result<()> {
         Err(Error::NotInitialised) => {
             Store::init(&ctx.db, bazhou.unit.clone(), "斑竹村", "sichuan", ctx.now)?
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let registry = store.registry().clone();
     let village = if registry.unit.level() == UnitLevel::Village {
@@ -58,7 +58,8 @@ pub fn demo(ctx: &Ctx, elders: usize, seed: u64) -> Result<()> {
             field: "db".into(),
             zh: format!("演示数据需要村级台账，本台账单位为 {}", registry.unit),
             en: format!("demo data needs a village registry; this one is for {}", registry.unit),
-        });
+        }
+        .into());
     };
     let (mut added, mut existing) = (0, 0);
     for elder in demo_village(&village, elders, seed) {
@@ -67,7 +68,7 @@ pub fn demo(ctx: &Ctx, elders: usize, seed: u64) -> Result<()> {
             Err(Error::Invalid(v)) if v.iter().any(|v| matches!(v.rule, Rule::DuplicateIdNumber { .. })) => {
                 existing += 1
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     if ctx.json {

@@ -76,6 +76,7 @@ pub(super) fn save(
         outbox.execute((&doc_id, change.hash().to_string(), change.raw_bytes(), &stamp))?;
     }
     let heads = heads_text(&loaded.doc.get_heads());
+    let stamp = latest_change_time(&mut loaded.doc);
     conn.prepare_cached(
         "INSERT INTO documents (doc_id, elder_id, kind, data, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, heads = excluded.heads, updated_at = excluded.updated_at",
@@ -83,6 +84,13 @@ pub(super) fn save(
     .execute((&doc_id, elder.as_str(), loaded.kind.code(), loaded.doc.save(), heads, &stamp))?;
     loaded.before = loaded.doc.get_heads();
     Ok(changes.len())
+}
+
+/// The time of the document's latest change (as its author's clock said), RFC 3339. Every device
+/// holding the same changes computes the same value, so projections agree across devices.
+pub(super) fn latest_change_time(doc: &mut AutoCommit) -> String {
+    let millis = doc.get_changes(&[]).iter().map(|c| c.timestamp()).max().unwrap_or(0);
+    chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default().to_rfc3339()
 }
 
 /// Heads as stored: sorted hex hashes joined by commas.

@@ -22,11 +22,13 @@ mod error;
 mod migrate;
 mod projection;
 mod query;
+mod sync;
 
 pub use elders::Saved;
 pub use error::{Error, Result};
 pub use migrate::latest as schema_version;
 pub use query::{AgeBand, ElderFilter, ElderRow, Sort};
+pub use sync::{Applied, IncomingChange, OutgoingChange, Quarantined, ReviewItem, SyncState};
 
 use crate::division::UnitCode;
 use chrono::{DateTime, Utc};

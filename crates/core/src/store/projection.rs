@@ -7,8 +7,14 @@ use crate::elder::{Elder, ElderId};
 use rusqlite::Connection;
 
 /// Writes the projection rows of one elder from their loaded documents.
+///
+/// A device that may not read every document of an elder (a family phone holds only the card and the
+/// supporters) cannot make the full record: such an elder has no projection row there.
 pub(super) fn project(conn: &Connection, id: &ElderId, docs: &[Loaded]) -> Result<()> {
-    let elder = documents::join(id, docs)?;
+    let Ok(elder) = documents::join(id, docs) else {
+        conn.prepare_cached("DELETE FROM elders WHERE elder_id = ?1")?.execute([id.as_str()])?;
+        return Ok(());
+    };
     let conflicts = documents::conflicts(docs);
     write(conn, id, &elder, conflicts)
 }

@@ -1,0 +1,136 @@
+//! `enroll`, `sync`, `sync status` and `review`: this device and the relay.
+
+use super::{Ctx, Result};
+use crate::args::SyncCommand;
+use crate::output;
+use shouwang_sync::{Phase, Progress, SyncError};
+use std::io::{IsTerminal, Write};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+pub fn enroll(ctx: &Ctx, relay: &str, code: &str, name: Option<&str>) -> Result<()> {
+    let mut store = ctx.open()?;
+    let name = name.map(str::to_owned).unwrap_or_else(host_name);
+    let state = runtime()?.block_on(shouwang_sync::enrol(&mut store, relay, code, &name, ctx.now))?;
+    if ctx.json {
+        output::json(&state);
+    } else {
+        println!(
+            "已登记到中继 / enrolled with {}: 设备 / device {} 角色 / role {} 范围 / scope {}",
+            state.relay, state.device_id, state.role, state.scope
+        );
+    }
+    Ok(())
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "shouwang".into())
+}
+
+pub fn run(ctx: &Ctx, command: Option<SyncCommand>) -> Result<()> {
+    match command {
+        Some(SyncCommand::Status) => status(ctx),
+        None => sync(ctx),
+    }
+}
+
+fn sync(ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let bar = !ctx.json && std::io::stderr().is_terminal();
+    let mut draw = |p: &Progress| {
+        if bar {
+            let label = match p.phase {
+                Phase::Push => "上传 / push",
+                Phase::Pull => "下载 / pull",
+            };
+            let total = p.changes_total.max(p.changes_done).max(1);
+            let filled = (30 * p.changes_done / total) as usize;
+            eprint!(
+                "\r{label} [{}{}] {}/{} changes, {} KiB",
+                "#".repeat(filled),
+                " ".repeat(30 - filled),
+                p.changes_done,
+                total,
+                p.bytes_done / 1024
+            );
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let result = runtime()?.block_on(shouwang_sync::sync(&mut store, &mut draw, ctx.now));
+    if bar {
+        eprintln!();
+    }
+    let report = result?;
+    let (pending, _) = store.outbox_totals()?;
+    if ctx.json {
+        output::json(&serde_json::json!({ "report": report, "pending_changes": pending }));
+    } else {
+        println!(
+            "已同步 / synced: 发送 {} 条（已确认 {}），接收 {} 条新变更（重复 {}，隔离 {}），{} KiB",
+            report.sent,
+            report.acknowledged,
+            report.received.applied,
+            report.received.duplicates,
+            report.received.quarantined,
+            report.wire_bytes / 1024
+        );
+        if report.epoch_changed {
+            println!("中继已从备份恢复，已重新上传全部变更 / the relay was restored from a backup: everything was sent again");
+        }
+        if report.held > 0 {
+            println!(
+                "{} 条变更本设备无权上传，保留在本机 / changes this device may not send, kept here",
+                report.held
+            );
+        }
+    }
+    Ok(())
+}
+
+fn status(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let state = store.sync_state()?.ok_or(SyncError::NotEnrolled)?;
+    let (pending, bytes) = store.outbox_totals()?;
+    let quarantined = store.quarantined()?;
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "state": state, "pending_changes": pending, "pending_bytes": bytes, "quarantined": quarantined,
+        }));
+        return Ok(());
+    }
+    println!("中继 / relay          {}", state.relay);
+    println!("设备 / device         {} ({}, {})", state.device_id, state.role, state.scope);
+    println!("待上传 / pending      {pending} changes, {} KiB", bytes / 1024);
+    println!("已接收至 / cursor     {}", state.cursor);
+    println!("上次成功 / last sync  {}", state.last_success.as_deref().unwrap_or("—"));
+    if let Some(err) = &state.last_error {
+        println!("上次错误 / last error {err}");
+    }
+    if !quarantined.is_empty() {
+        println!("隔离的变更 / quarantined changes:");
+        for q in quarantined {
+            println!("  {} {} {} ({})", q.received_at, q.doc, q.hash, q.reason);
+        }
+    }
+    Ok(())
+}
+
+pub fn review(ctx: &Ctx) -> Result<()> {
+    let items = ctx.open()?.review_list()?;
+    if ctx.json {
+        output::json(&items);
+        return Ok(());
+    }
+    if items.is_empty() {
+        println!("没有待核对的冲突 / nothing to review");
+    }
+    for item in items {
+        let values: Vec<String> = item.values.iter().map(ToString::to_string).collect();
+        println!("{} {} {}: {}", item.elder, item.name, item.field, values.join(" | "));
+    }
+    Ok(())
+}

@@ -1,0 +1,470 @@
+//! The device's side of sync, as the store sees it: what to send, what the relay acknowledged, and
+//! applying what the relay sent — each step one transaction, so a sync killed at any point resumes
+//! where it stopped and never loses or doubles a change. The HTTP lives in `shouwang-sync`.
+//!
+//! Rules this module keeps (each has a test in `tests/`):
+//! - a change leaves the outbox only when the relay answered with its hash ([`Store::acknowledge`]);
+//! - the pull cursor advances in the same transaction that applies the pulled changes
+//!   ([`Store::apply_remote`]);
+//! - a relay restored from a backup has a new epoch: the device then queues every change of every
+//!   document again and pulls from zero ([`Store::observe_epoch`]);
+//! - a change that cannot be applied is quarantined with its reason, and retried when what it waited
+//!   for arrives; it never blocks the changes after it.
+
+use super::documents::{self, heads_text};
+use super::{projection, Error, Result, Store};
+use crate::doc::DocId;
+use crate::elder::ElderId;
+use automerge::{ActorId, Change};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How this device is enrolled, and where its sync stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncState {
+    /// The relay's base URL.
+    pub relay: String,
+    /// Bearer token (never printed).
+    #[serde(skip)]
+    pub token: String,
+    /// This device's id at the relay.
+    pub device_id: String,
+    /// Role code.
+    pub role: String,
+    /// Unit code of the device's scope.
+    pub scope: String,
+    /// Family devices: their elder.
+    pub elder: Option<String>,
+    /// The relay epoch the cursor belongs to.
+    pub epoch: String,
+    /// Last relay sequence number applied.
+    pub cursor: u64,
+    /// When everything was last acknowledged and pulled (RFC 3339).
+    pub last_success: Option<String>,
+    /// When a sync was last tried.
+    pub last_attempt: Option<String>,
+    /// What went wrong last time, if it did.
+    pub last_error: Option<String>,
+}
+
+/// A change made on this device, waiting for the relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingChange {
+    /// Order in the outbox.
+    pub seq: i64,
+    /// The document it changes.
+    pub doc: DocId,
+    /// Its content hash (hex).
+    pub hash: String,
+    /// The raw automerge change.
+    pub bytes: Vec<u8>,
+}
+
+/// A change sent by the relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingChange {
+    /// The document it changes.
+    pub doc: DocId,
+    /// Its content hash as the relay gave it (checked against the bytes).
+    pub hash: String,
+    /// The raw automerge change.
+    pub bytes: Vec<u8>,
+}
+
+/// What applying a page of changes did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// Changes new to this device.
+    pub applied: usize,
+    /// Changes it already had (its own, or sent twice).
+    pub duplicates: usize,
+    /// Changes put in quarantine.
+    pub quarantined: usize,
+    /// Quarantined changes that could now be applied.
+    pub released: usize,
+}
+
+/// One entry of the committee's review list: something two devices disagree on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewItem {
+    /// The elder concerned.
+    pub elder: ElderId,
+    /// Their name, as this device shows it.
+    pub name: String,
+    /// The field, or `id_number` for two records with one ID number.
+    pub field: String,
+    /// Every value written.
+    pub values: Vec<serde_json::Value>,
+}
+
+/// A quarantined change, for `sync status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    /// Its hash.
+    pub hash: String,
+    /// The document it was for.
+    pub doc: String,
+    /// Why it is held.
+    pub reason: String,
+    /// When it arrived.
+    pub received_at: String,
+}
+
+impl Store {
+    /// How this device is enrolled, if it is.
+    pub fn sync_state(&self) -> Result<Option<SyncState>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT relay, token, device_id, role, scope, elder, epoch, cursor, last_success, last_attempt, last_error
+                 FROM sync_state WHERE id = 1",
+                [],
+                |r| {
+                    Ok(SyncState {
+                        relay: r.get(0)?,
+                        token: r.get(1)?,
+                        device_id: r.get(2)?,
+                        role: r.get(3)?,
+                        scope: r.get(4)?,
+                        elder: r.get(5)?,
+                        epoch: r.get(6)?,
+                        cursor: r.get::<_, i64>(7)? as u64,
+                        last_success: r.get(8)?,
+                        last_attempt: r.get(9)?,
+                        last_error: r.get(10)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row)
+    }
+
+    /// Records an enrolment. The outbox is kept: local edits are never dropped by a new enrolment.
+    /// Enrolling with another relay (or epoch) starts the pull from zero and queues every change again.
+    pub fn set_enrolment(&mut self, state: &SyncState) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let previous: Option<(String, String)> = tx
+            .query_row("SELECT relay, epoch FROM sync_state WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let same_relay =
+            previous.as_ref().is_some_and(|(relay, epoch)| *relay == state.relay && *epoch == state.epoch);
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_state (id, relay, token, device_id, role, scope, elder, epoch, cursor)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                state.relay,
+                state.token,
+                state.device_id,
+                state.role,
+                state.scope,
+                state.elder,
+                state.epoch,
+                if same_relay { state.cursor as i64 } else { 0 }
+            ],
+        )?;
+        if previous.is_some() && !same_relay {
+            requeue_all(&tx, &Utc::now().to_rfc3339())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes waiting for the relay after outbox position `after` (0: from the start), oldest first,
+    /// at most `max_changes` and about `max_bytes`.
+    pub fn outbox_batch(
+        &self,
+        after: i64,
+        max_changes: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<OutgoingChange>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, doc_id, hash, change FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map([after, max_changes as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?))
+        })?;
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for row in rows {
+            let (seq, doc, hash, change) = row?;
+            if !out.is_empty() && bytes + change.len() > max_bytes {
+                break;
+            }
+            bytes += change.len();
+            let doc = doc.parse().map_err(|reason| Error::Corrupt { doc: doc.clone(), reason })?;
+            out.push(OutgoingChange { seq, doc, hash, bytes: change });
+        }
+        Ok(out)
+    }
+
+    /// Changes and bytes waiting in the outbox.
+    pub fn outbox_totals(&self) -> Result<(u64, u64)> {
+        let (n, bytes): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(length(change)), 0) FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((n as u64, bytes as u64))
+    }
+
+    /// The relay has stored these changes: they leave the outbox. Hashes not in the outbox are ignored.
+    pub fn acknowledge(&mut self, hashes: &[String]) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut removed = 0;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
+            for hash in hashes {
+                removed += stmt.execute([hash])?;
+            }
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    /// Compares the relay's epoch with the one the cursor belongs to. A new epoch means the relay was
+    /// restored from a backup and may lack changes it once acknowledged: every change of every document
+    /// is queued again and the pull starts from zero. Returns whether the epoch changed.
+    pub fn observe_epoch(&mut self, epoch: &str, now: DateTime<Utc>) -> Result<bool> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<String> =
+            tx.query_row("SELECT epoch FROM sync_state WHERE id = 1", [], |r| r.get(0)).optional()?;
+        let changed = current.as_deref().is_some_and(|c| c != epoch);
+        if changed {
+            requeue_all(&tx, &now.to_rfc3339())?;
+            tx.execute("UPDATE sync_state SET epoch = ?1, cursor = 0 WHERE id = 1", [epoch])?;
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Applies a page of changes from the relay and moves the cursor to `next`, in one transaction.
+    pub fn apply_remote(
+        &mut self,
+        changes: &[IncomingChange],
+        next: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Applied> {
+        let actor = ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default());
+        let stamp = now.to_rfc3339();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut report = Applied::default();
+        let mut by_elder: BTreeMap<ElderId, Vec<&IncomingChange>> = BTreeMap::new();
+        for change in changes {
+            by_elder.entry(change.doc.elder.clone()).or_default().push(change);
+        }
+        let mut touched = Vec::new();
+        for (elder, incoming) in by_elder {
+            let mut docs = documents::load(&tx, &elder, &actor)?;
+            let mut changed = false;
+            for c in incoming {
+                let loaded = docs.iter_mut().find(|l| l.kind == c.doc.kind).expect("every kind is loaded");
+                match apply_one(&mut loaded.doc, &c.hash, &c.bytes) {
+                    Outcome::Applied => {
+                        report.applied += 1;
+                        changed = true;
+                    }
+                    Outcome::Duplicate => report.duplicates += 1,
+                    Outcome::Refused(reason) => {
+                        report.quarantined += 1;
+                        quarantine(&tx, &c.doc.to_string(), &c.hash, &c.bytes, reason, &stamp)?;
+                    }
+                }
+            }
+            if changed {
+                store_docs(&tx, &elder, &mut docs)?;
+                touched.push(elder);
+            }
+        }
+        report.released = release_quarantine(&tx, &actor, &mut touched)?;
+        for elder in &touched {
+            let docs = documents::load(&tx, elder, &actor)?;
+            projection::project(&tx, elder, &docs)?;
+        }
+        tx.execute("UPDATE sync_state SET cursor = max(cursor, ?1) WHERE id = 1", [next as i64])?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Records the outcome of a sync attempt: success only when every change was acknowledged and
+    /// everything pulled.
+    pub fn record_sync(&mut self, error: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        let stamp = now.to_rfc3339();
+        match error {
+            None => self.conn.execute(
+                "UPDATE sync_state SET last_attempt = ?1, last_success = ?1, last_error = NULL WHERE id = 1",
+                [&stamp],
+            )?,
+            Some(e) => self.conn.execute(
+                "UPDATE sync_state SET last_attempt = ?1, last_error = ?2 WHERE id = 1",
+                (&stamp, e),
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Changes held back, with their reasons.
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT hash, doc_id, reason, received_at FROM quarantine ORDER BY received_at, hash",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Quarantined { hash: r.get(0)?, doc: r.get(1)?, reason: r.get(2)?, received_at: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the committee must look at: fields two devices wrote concurrently, and one ID number
+    /// held by two records.
+    pub fn review_list(&self) -> Result<Vec<ReviewItem>> {
+        let mut items = Vec::new();
+        let flagged: Vec<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT elder_id, name FROM elders WHERE conflicts > 0 ORDER BY name, elder_id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, name) in flagged {
+            let elder: ElderId = id.parse().map_err(|reason| Error::Corrupt { doc: id.clone(), reason })?;
+            for (field, values) in self.conflicts(&elder)? {
+                items.push(ReviewItem { elder: elder.clone(), name: name.clone(), field, values });
+            }
+        }
+        let shared: Vec<(String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT e.elder_id, e.name, e.id_number FROM elders e
+                 WHERE e.id_number IN (SELECT id_number FROM elders WHERE id_number IS NOT NULL
+                                       GROUP BY id_number HAVING count(*) > 1)
+                 ORDER BY e.id_number, e.elder_id",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, name, number) in shared {
+            let elder: ElderId = id.parse().map_err(|reason| Error::Corrupt { doc: id.clone(), reason })?;
+            items.push(ReviewItem { elder, name, field: "id_number".into(), values: vec![number.into()] });
+        }
+        Ok(items)
+    }
+}
+
+enum Outcome {
+    Applied,
+    Duplicate,
+    Refused(&'static str),
+}
+
+fn apply_one(doc: &mut automerge::AutoCommit, hash: &str, bytes: &[u8]) -> Outcome {
+    let Ok(change) = Change::from_bytes(bytes.to_vec()) else { return Outcome::Refused("undecodable") };
+    if change.hash().to_string() != hash {
+        return Outcome::Refused("hash_mismatch");
+    }
+    if doc.get_change_by_hash(&change.hash()).is_some() {
+        return Outcome::Duplicate;
+    }
+    // A change whose dependencies are not here yet would sit in automerge's memory queue and be lost
+    // on save: hold it in quarantine instead and retry when they arrive.
+    if change.deps().iter().any(|dep| doc.get_change_by_hash(dep).is_none()) {
+        return Outcome::Refused("missing_dependencies");
+    }
+    match doc.apply_changes([change]) {
+        Ok(()) => Outcome::Applied,
+        Err(_) => Outcome::Refused("rejected"),
+    }
+}
+
+fn quarantine(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &str,
+    hash: &str,
+    bytes: &[u8],
+    reason: &str,
+    stamp: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO quarantine (hash, doc_id, change, reason, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason",
+    )?
+    .execute((hash, doc, bytes, reason, stamp))?;
+    Ok(())
+}
+
+/// Retries changes that waited for their dependencies, until no more can be applied.
+fn release_quarantine(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &ActorId,
+    touched: &mut Vec<ElderId>,
+) -> Result<usize> {
+    let mut released = 0;
+    loop {
+        let waiting: Vec<(String, String, Vec<u8>)> = tx
+            .prepare_cached("SELECT hash, doc_id, change FROM quarantine WHERE reason = 'missing_dependencies' ORDER BY received_at")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut progress = false;
+        for (hash, doc_id, bytes) in waiting {
+            let Ok(doc) = doc_id.parse::<DocId>() else { continue };
+            let mut docs = documents::load(tx, &doc.elder, actor)?;
+            let loaded = docs.iter_mut().find(|l| l.kind == doc.kind).expect("every kind is loaded");
+            match apply_one(&mut loaded.doc, &hash, &bytes) {
+                Outcome::Applied | Outcome::Duplicate => {
+                    store_docs(tx, &doc.elder, &mut docs)?;
+                    tx.execute("DELETE FROM quarantine WHERE hash = ?1", [&hash])?;
+                    if !touched.contains(&doc.elder) {
+                        touched.push(doc.elder.clone());
+                    }
+                    released += 1;
+                    progress = true;
+                }
+                Outcome::Refused(_) => {}
+            }
+        }
+        if !progress {
+            return Ok(released);
+        }
+    }
+}
+
+/// Saves documents changed by applied remote changes (no outbox entries: they came from elsewhere).
+fn store_docs(tx: &rusqlite::Transaction<'_>, elder: &ElderId, docs: &mut [documents::Loaded]) -> Result<()> {
+    for loaded in docs.iter_mut() {
+        let heads = loaded.doc.get_heads();
+        if heads == loaded.before {
+            continue;
+        }
+        let updated = documents::latest_change_time(&mut loaded.doc);
+        tx.prepare_cached(
+            "INSERT INTO documents (doc_id, elder_id, kind, data, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, heads = excluded.heads, updated_at = excluded.updated_at",
+        )?
+        .execute((
+            DocId { elder: elder.clone(), kind: loaded.kind }.to_string(),
+            elder.as_str(),
+            loaded.kind.code(),
+            loaded.doc.save(),
+            heads_text(&heads),
+            updated,
+        ))?;
+        loaded.before = heads;
+    }
+    Ok(())
+}
+
+/// Queues every change of every document again (after a relay restore, or a new relay).
+fn requeue_all(tx: &rusqlite::Transaction<'_>, stamp: &str) -> Result<()> {
+    let docs: Vec<(String, Vec<u8>)> = tx
+        .prepare("SELECT doc_id, data FROM documents ORDER BY doc_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
+    )?;
+    for (doc_id, data) in docs {
+        let mut doc = automerge::AutoCommit::load(&data)
+            .map_err(|e| Error::Corrupt { doc: doc_id.clone(), reason: e.to_string() })?;
+        for change in doc.get_changes(&[]) {
+            insert.execute((&doc_id, change.hash().to_string(), change.raw_bytes(), stamp))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! HTTP to the relay: postcard + zstd bodies, bearer token, bounded timeouts.
+
+use crate::SyncError;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shouwang_protocol::{
+    decode, encode, PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse, CONTENT_TYPE,
+};
+use std::time::Duration;
+
+/// A connection to one relay.
+#[derive(Debug, Clone)]
+pub struct Relay {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Relay {
+    /// A client for the relay at `base` (e.g. `http://127.0.0.1:8787`), authenticated with `token`.
+    pub fn new(base: &str, token: Option<String>) -> Result<Relay, SyncError> {
+        let base = base.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::Refused {
+                status: 400,
+                kind: "invalid".into(),
+                field: Some("relay".into()),
+                message: format!("the relay address must start with http:// or https://, got {base:?}"),
+            });
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(Relay { http, base, token })
+    }
+
+    /// Redeems a one-time enrolment code.
+    pub async fn redeem(&self, request: &RedeemRequest) -> Result<RedeemResponse, SyncError> {
+        self.send(self.http.post(format!("{}/v1/enrol", self.base)).body(encode(request))).await
+    }
+
+    /// Pushes changes to a space; returns (answer, request body bytes).
+    pub async fn push(&self, space: &str, request: &PushRequest) -> Result<(PushResponse, usize), SyncError> {
+        let body = encode(request);
+        let len = body.len();
+        let url = format!("{}/v1/spaces/{space}/changes", self.base);
+        Ok((self.send(self.http.post(url).body(body)).await?, len))
+    }
+
+    /// Pulls the page after `after`.
+    pub async fn pull(&self, space: &str, after: u64, limit: u32) -> Result<PullResponse, SyncError> {
+        let url = format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.base);
+        self.send(self.http.get(url)).await
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, SyncError> {
+        let mut request = request.header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.map_err(|e| SyncError::Network(describe(&e)))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| SyncError::Network(describe(&e)))?;
+        if status != StatusCode::OK {
+            return Err(refusal(status, &bytes));
+        }
+        decode(&bytes).map_err(|e| SyncError::Wire(e.to_string()))
+    }
+}
+
+/// What went wrong on the network, with its causes (and without the URL).
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = String::from(if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the answer"
+    } else {
+        "request failed"
+    });
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[derive(serde::Deserialize, Serialize, Default)]
+struct ErrorBody {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    message: String,
+}
+
+fn refusal(status: StatusCode, body: &[u8]) -> SyncError {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    SyncError::Refused {
+        status: status.as_u16(),
+        kind: if parsed.kind.is_empty() {
+            status.canonical_reason().unwrap_or("error").into()
+        } else {
+            parsed.kind
+        },
+        field: parsed.field,
+        message: parsed.message,
+    }
+}
