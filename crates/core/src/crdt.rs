@@ -26,15 +26,24 @@ pub fn read(doc: &AutoCommit) -> Map<String, Value> {
     read_map(doc, &ROOT)
 }
 
-/// Top-level keys of `doc` whose value is in conflict (two devices wrote it concurrently), with every
-/// value each device wrote. The committee's review list is made from this.
+/// Top-level keys of `doc` that two devices wrote concurrently with different values, with every distinct
+/// value written. (The same value written twice is no clash.) The committee's review list is made from
+/// this.
 pub fn conflicts(doc: &AutoCommit) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     for key in doc.keys(&ROOT) {
         let all = doc.get_all(&ROOT, key.as_str()).unwrap_or_default();
         if all.len() > 1 {
-            let values = all.iter().map(|(v, id)| value_of(doc, v, id)).collect();
-            out.push((key, values));
+            let mut values: Vec<Value> = Vec::new();
+            for (v, id) in &all {
+                let value = value_of(doc, v, id);
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+            if values.len() > 1 {
+                out.push((key, values));
+            }
         }
     }
     out
@@ -298,6 +307,16 @@ mod tests {
         b2.merge(&mut a2).unwrap();
         assert_eq!(read(&a), read(&b2));
         assert_eq!(conflicts(&a).len(), 1);
+    }
+
+    #[test]
+    fn the_same_value_written_on_two_devices_is_no_clash() {
+        let mut a = doc_with(json!({"name": "王秀英"}));
+        let mut b = AutoCommit::new();
+        reconcile(&mut b, json!({"name": "王秀英", "phone": "1"}).as_object().unwrap()).unwrap();
+        b.commit();
+        a.merge(&mut b).unwrap();
+        assert!(conflicts(&a).is_empty());
     }
 
     #[test]

@@ -468,3 +468,6 @@ fn requeue_all(tx: &rusqlite::Transaction<'_>, stamp: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

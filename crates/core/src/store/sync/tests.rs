@@ -1,0 +1,199 @@
+//! The store's sync rules, one story each, with two stores exchanging changes directly (no relay).
+
+use super::*;
+use crate::demo::{demo_village, DemoVillage};
+use crate::elder::Elder;
+use crate::store::Store;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:00:00+08:00").unwrap().to_utc()
+}
+
+struct Tablet {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn tablet() -> Tablet {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Store::init(dir.path().join("t.sqlite"), "511902106202".parse().unwrap(), "斑竹村", "sichuan", now())
+            .unwrap();
+    Tablet { _dir: dir, store }
+}
+
+fn enrolled(relay: &str, epoch: &str) -> SyncState {
+    SyncState {
+        relay: relay.into(),
+        token: "t".into(),
+        device_id: "d".into(),
+        role: "committee".into(),
+        scope: "511902106202".into(),
+        elder: None,
+        epoch: epoch.into(),
+        cursor: 0,
+        last_success: None,
+        last_attempt: None,
+        last_error: None,
+    }
+}
+
+fn elders(n: usize) -> Vec<Elder> {
+    demo_village(&DemoVillage::bazhou(), n, 11)
+}
+
+/// Everything in `from`'s outbox, as the relay would hand it on.
+fn outgoing(from: &Store) -> Vec<IncomingChange> {
+    from.outbox_batch(0, 100_000, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|c| IncomingChange { doc: c.doc, hash: c.hash, bytes: c.bytes })
+        .collect()
+}
+
+fn records(store: &Store) -> Vec<Elder> {
+    let filter = crate::store::ElderFilter { any_status: true, ..Default::default() };
+    let today = crate::time::local_date(now());
+    store.list(&filter, today).unwrap().iter().map(|r| store.elder(&r.id).unwrap()).collect()
+}
+
+#[test]
+fn only_what_the_relay_acknowledged_leaves_the_outbox() {
+    let mut a = tablet();
+    for e in elders(3) {
+        a.store.add_elder(e, now()).unwrap();
+    }
+    let all = a.store.outbox_batch(0, 1000, usize::MAX).unwrap();
+    let kept: Vec<String> = all.iter().take(4).map(|c| c.hash.clone()).collect();
+    assert_eq!(a.store.acknowledge(&kept).unwrap(), 4);
+    assert_eq!(a.store.outbox_len().unwrap(), all.len() as u64 - 4);
+    // Hashes it never had are ignored; acknowledging again removes nothing.
+    assert_eq!(a.store.acknowledge(&["ff".repeat(32)]).unwrap(), 0);
+    assert_eq!(a.store.acknowledge(&kept).unwrap(), 0);
+}
+
+#[test]
+fn a_page_applied_twice_changes_nothing_the_second_time() {
+    let (mut a, mut b) = (tablet(), tablet());
+    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    for e in elders(5) {
+        a.store.add_elder(e, now()).unwrap();
+    }
+    let page = outgoing(&a.store);
+    let first = b.store.apply_remote(&page, 40, now()).unwrap();
+    assert_eq!(first.applied, page.len());
+    let before = b.store.projection_dump().unwrap();
+    let again = b.store.apply_remote(&page, 20, now()).unwrap();
+    assert_eq!((again.applied, again.duplicates), (0, page.len()));
+    assert_eq!(b.store.projection_dump().unwrap(), before);
+    assert_eq!(b.store.sync_state().unwrap().unwrap().cursor, 40, "the cursor never moves back");
+    assert_eq!(records(&a.store), records(&b.store));
+    assert_eq!(a.store.projection_dump().unwrap(), b.store.projection_dump().unwrap(), "projections agree");
+}
+
+#[test]
+fn a_change_that_arrives_before_its_predecessor_waits_in_quarantine() {
+    let (mut a, mut b) = (tablet(), tablet());
+    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    let saved = a.store.add_elder(elders(1).remove(0), now()).unwrap();
+    let creation = outgoing(&a.store);
+    a.store.acknowledge(&creation.iter().map(|c| c.hash.clone()).collect::<Vec<_>>()).unwrap();
+    a.store
+        .update_elder(&saved.id, now(), |e| {
+            e.address = "斑竹村5组1号".into();
+            Ok(())
+        })
+        .unwrap();
+    let edit = outgoing(&a.store);
+    assert_eq!(edit.len(), 1);
+
+    let early = b.store.apply_remote(&edit, 1, now()).unwrap();
+    assert_eq!(early.quarantined, 1);
+    assert_eq!(b.store.quarantined().unwrap()[0].reason, "missing_dependencies");
+    let later = b.store.apply_remote(&creation, 2, now()).unwrap();
+    assert_eq!(later.released, 1);
+    assert!(b.store.quarantined().unwrap().is_empty());
+    assert_eq!(b.store.elder(&saved.id).unwrap().address, "斑竹村5组1号");
+}
+
+#[test]
+fn a_damaged_change_is_quarantined_and_does_not_block_the_rest() {
+    let (mut a, mut b) = (tablet(), tablet());
+    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    for e in elders(2) {
+        a.store.add_elder(e, now()).unwrap();
+    }
+    let mut page = outgoing(&a.store);
+    let garbage =
+        IncomingChange { doc: page[0].doc.clone(), hash: "ab".repeat(32), bytes: b"not a change".to_vec() };
+    let mut wrong_hash = page[1].clone();
+    wrong_hash.hash = "cd".repeat(32);
+    page.insert(0, garbage);
+    page.insert(1, wrong_hash);
+    let report = b.store.apply_remote(&page, 9, now()).unwrap();
+    assert_eq!(report.quarantined, 2);
+    let reasons: Vec<String> = b.store.quarantined().unwrap().into_iter().map(|q| q.reason).collect();
+    assert!(reasons.contains(&"undecodable".to_string()) && reasons.contains(&"hash_mismatch".to_string()));
+    assert_eq!(records(&b.store).len(), 2, "the good changes were applied");
+}
+
+#[test]
+fn a_relay_restored_from_backup_gets_everything_again() {
+    let mut a = tablet();
+    a.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    for e in elders(3) {
+        a.store.add_elder(e, now()).unwrap();
+    }
+    let all: Vec<String> = outgoing(&a.store).into_iter().map(|c| c.hash).collect();
+    a.store.acknowledge(&all).unwrap();
+    a.store.apply_remote(&[], 77, now()).unwrap();
+    assert_eq!(a.store.outbox_len().unwrap(), 0);
+
+    assert!(!a.store.observe_epoch("e1", now()).unwrap(), "same epoch: nothing to do");
+    assert!(a.store.observe_epoch("e2", now()).unwrap());
+    assert_eq!(a.store.outbox_len().unwrap(), all.len() as u64, "every change queued again");
+    let state = a.store.sync_state().unwrap().unwrap();
+    assert_eq!((state.epoch.as_str(), state.cursor), ("e2", 0));
+}
+
+#[test]
+fn a_new_enrolment_never_drops_local_edits() {
+    let mut a = tablet();
+    a.store.set_enrolment(&enrolled("http://old", "e1")).unwrap();
+    for e in elders(2) {
+        a.store.add_elder(e, now()).unwrap();
+    }
+    let pending = a.store.outbox_len().unwrap();
+    // The same relay again (a new token after a change of user): the outbox stays as it is.
+    a.store.set_enrolment(&enrolled("http://old", "e1")).unwrap();
+    assert_eq!(a.store.outbox_len().unwrap(), pending);
+    // Another relay: everything is queued for it, nothing lost.
+    let acked: Vec<String> = outgoing(&a.store).into_iter().take(3).map(|c| c.hash).collect();
+    a.store.acknowledge(&acked).unwrap();
+    a.store.set_enrolment(&enrolled("http://new", "x9")).unwrap();
+    assert_eq!(a.store.outbox_len().unwrap(), pending);
+}
+
+#[test]
+fn the_same_elder_registered_on_two_tablets_becomes_one_with_the_clash_on_the_review_list() {
+    let (mut a, mut b) = (tablet(), tablet());
+    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    let original = elders(1).remove(0);
+    let mut other = original.clone();
+    other.address = "斑竹村8组2号".into();
+    other.children.truncate(1);
+    let id_a = a.store.add_elder(original.clone(), now()).unwrap().id;
+    let id_b = b.store.add_elder(other, now()).unwrap().id;
+    assert_eq!(id_a, id_b, "the ID number decides the elder");
+    b.store.apply_remote(&outgoing(&a.store), 10, now()).unwrap();
+    let merged = b.store.elder(&id_b).unwrap();
+    assert!(
+        merged.children.len() == original.children.len() || merged.children.len() == 1,
+        "one device's children list wins whole: no doubling ({} children)",
+        merged.children.len()
+    );
+    assert_eq!(records(&b.store).len(), 1);
+    let review = b.store.review_list().unwrap();
+    assert!(review.iter().any(|r| r.field == "address"), "{review:?}");
+    assert!(review.iter().any(|r| r.field == "children"), "{review:?}");
+}
