@@ -5,7 +5,8 @@
 //! a sequence number, syncs it to disk before it answers, and never decodes automerge or domain data.
 //! What a device may read and write follows from its role and scope ([`access`]).
 //!
-//! - [`store`]: the [`Store`] trait and [`SqliteStore`] (PostgreSQL follows behind the same trait);
+//! - [`store`]: the [`Store`] trait, [`SqliteStore`] (`--data DIR`, one process) and [`PostgresStore`]
+//!   (`--database postgres://…`, several relay processes may serve one database as stateless replicas);
 //! - [`http`]: [`router`] and [`serve`], the `/v1` routes, `/healthz` and `/metrics`;
 //! - [`enrolment`]: one-time codes, made by `shouwang-relay enroll`, redeemed for a device token;
 //! - [`error`]: [`RelayError`], mapped to status codes and `{kind, field, message}` bodies.
@@ -32,7 +33,7 @@ pub mod store;
 
 pub use error::RelayError;
 pub use http::{router, serve};
-pub use store::{SqliteStore, Store};
+pub use store::{PostgresStore, SqliteStore, Store};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,16 +70,16 @@ struct Inner {
 impl RelayState {
     /// State over a store.
     pub fn new(store: impl Store, config: Config) -> Self {
+        RelayState::shared(Arc::new(store), config)
+    }
+
+    /// State over a store the caller keeps a handle to too (the binary, which drops it after the
+    /// runtime: a [`PostgresStore`] must not be dropped on an async thread).
+    pub fn shared(store: Arc<dyn Store>, config: Config) -> Self {
         let epoch = store.epoch();
         let limiter = limiter::RateLimiter::new(config.requests_per_minute);
         RelayState {
-            inner: Arc::new(Inner {
-                store: Arc::new(store),
-                epoch,
-                config,
-                limiter,
-                metrics: metrics::Metrics::default(),
-            }),
+            inner: Arc::new(Inner { store, epoch, config, limiter, metrics: metrics::Metrics::default() }),
         }
     }
 

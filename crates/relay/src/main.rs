@@ -1,19 +1,38 @@
 //! `shouwang-relay`: serve the relay, make enrolment codes, list and revoke devices.
+//!
+//! The store is a SQLite file in a data directory (`--data DIR`, the default `relay-data`) or a
+//! PostgreSQL database (`--database postgres://user@host:port/db`, or `SHOUWANG_RELAY_DATABASE`), which
+//! several `serve` processes may share as stateless replicas behind one address. Every command takes
+//! either option. The connection is unencrypted (`NoTls`): keep the database on the relay's host or LAN.
+//! Give a password through `SHOUWANG_RELAY_DATABASE` rather than `--database`, which `ps` shows.
+//!
+//! ```text
+//! shouwang-relay --database postgres://relay@127.0.0.1/shouwang serve --listen 0.0.0.0:8787
+//! shouwang-relay --database postgres://relay@127.0.0.1/shouwang enroll --role helper --scope 511902106202
+//! ```
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use shouwang_protocol::Role;
 use shouwang_relay::enrolment::{self, Grant};
-use shouwang_relay::{Config, RelayState, SqliteStore, Store};
+use shouwang_relay::{Config, PostgresStore, RelayState, SqliteStore, Store};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The Shouwang relay: stores and forwards automerge changes for the villages' devices.
+///
+/// Keeps its store in a SQLite file under --data (default: relay-data), or in PostgreSQL with
+/// --database, where several relay processes may serve one database.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
-    /// Where the relay keeps its SQLite store.
-    #[arg(long, global = true, env = "SHOUWANG_RELAY_DATA", default_value = "relay-data")]
-    data: PathBuf,
+    /// Where the relay keeps its SQLite store [default: relay-data].
+    #[arg(long, global = true, env = "SHOUWANG_RELAY_DATA")]
+    data: Option<PathBuf>,
+    /// A PostgreSQL database to keep the store in instead (postgres://user[:password]@host[:port]/db;
+    /// unencrypted, for a database on this host or LAN). Several relays may share one.
+    #[arg(long, global = true, env = "SHOUWANG_RELAY_DATABASE", conflicts_with = "data")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,7 +98,9 @@ enum DevicesCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let store = SqliteStore::open(&cli.data).with_context(|| format!("opening {}", cli.data.display()))?;
+    // The binary keeps this handle until the runtime is gone: a PostgreSQL connection must not be
+    // dropped on an async thread.
+    let store = open(cli.data.as_deref(), cli.database.as_deref())?;
     match cli.command {
         Command::Serve { listen, requests_per_minute, log_json } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -91,7 +112,7 @@ fn main() -> anyhow::Result<()> {
                 logs.init();
             }
             let config = Config { requests_per_minute, ..Config::default() };
-            let state = RelayState::new(store, config);
+            let state = RelayState::shared(store.clone(), config);
             tokio::runtime::Runtime::new()?.block_on(async move {
                 let listener =
                     tokio::net::TcpListener::bind(&listen).await.with_context(|| listen.clone())?;
@@ -105,7 +126,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("--role must be helper, committee, township or family");
             };
             let grant = Grant { role, scope, elder };
-            let code = enrolment::create(&store, &grant, valid_hours, shouwang_relay::now())?;
+            let code = enrolment::create(store.as_ref(), &grant, valid_hours, shouwang_relay::now())?;
             let payload = enrolment::qr_payload(&relay_url, &code);
             println!("{}", enrolment::qr_terminal(&payload)?);
             println!("code: {code}");
@@ -148,6 +169,18 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Opens the PostgreSQL store if a database is given, else the SQLite store in the data directory.
+fn open(data: Option<&std::path::Path>, database: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = database {
+        // The URL is not repeated: it may hold a password.
+        let store = PostgresStore::open(url).context("opening the PostgreSQL store (--database)")?;
+        return Ok(Arc::new(store));
+    }
+    let data = data.unwrap_or(std::path::Path::new("relay-data"));
+    let store = SqliteStore::open(data).with_context(|| format!("opening {}", data.display()))?;
+    Ok(Arc::new(store))
 }
 
 async fn shutdown() {

@@ -1,11 +1,14 @@
-//! The relay's storage: the [`Store`] trait and its SQLite implementation, [`SqliteStore`].
+//! The relay's storage: the [`Store`] trait and its two implementations, [`SqliteStore`] (one file in
+//! a data directory, `serve --data DIR`) and [`PostgresStore`] (a PostgreSQL database that several relay
+//! processes may share, `serve --database postgres://…`).
 //!
-//! The trait is small on purpose: a PostgreSQL implementation (`serve --database postgres://…`) follows
-//! in a later session behind the same methods. Every method is blocking; the HTTP layer calls it from
-//! `spawn_blocking`. A store keeps changes as opaque bytes and never decodes them.
+//! The trait is small on purpose and both stores behave alike; every method is blocking and the HTTP
+//! layer calls it from `spawn_blocking`. A store keeps changes as opaque bytes and never decodes them.
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use serde::Serialize;
@@ -17,6 +20,9 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL database refused or failed, or could not be reached.
+    #[error("postgres: {0}")]
+    Postgres(#[from] ::postgres::Error),
     /// The data directory could not be created.
     #[error("data directory: {0}")]
     Io(#[from] std::io::Error),
@@ -107,6 +113,9 @@ pub struct Page {
 pub trait Store: Send + Sync + 'static {
     /// The store's epoch: random, made with the store.
     fn epoch(&self) -> String;
+    /// Gives the store a new epoch and returns it: run after restoring it from a backup, so devices
+    /// push again what the backup lacks. Takes effect for the next process that opens the store.
+    fn renew_epoch(&self) -> Result<String, StoreError>;
     /// Records a new enrolment code.
     fn add_enrolment(&self, enrolment: &Enrolment) -> Result<(), StoreError>;
     /// Redeems a code once, atomically: if it is known, unredeemed and unexpired, creates the device

@@ -43,14 +43,6 @@ impl SqliteStore {
         Ok(SqliteStore { conn: Mutex::new(conn), epoch })
     }
 
-    /// Gives the store a new epoch: run after restoring it from a backup, so devices push again what
-    /// the backup lacks. Takes effect for the next process that opens the store.
-    pub fn renew_epoch(&self) -> Result<String, StoreError> {
-        let epoch = crate::secret::random_hex(16);
-        self.conn().execute("UPDATE meta SET value = ?1 WHERE key = 'epoch'", [&epoch])?;
-        Ok(epoch)
-    }
-
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -93,6 +85,12 @@ fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
 impl Store for SqliteStore {
     fn epoch(&self) -> String {
         self.epoch.clone()
+    }
+
+    fn renew_epoch(&self) -> Result<String, StoreError> {
+        let epoch = crate::secret::random_hex(16);
+        self.conn().execute("UPDATE meta SET value = ?1 WHERE key = 'epoch'", [&epoch])?;
+        Ok(epoch)
     }
 
     fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {

@@ -1,0 +1,356 @@
+//! [`PostgresStore`]: the relay's store in a PostgreSQL database, so several relay processes can serve
+//! one database as stateless replicas. It behaves as [`SqliteStore`](super::SqliteStore) does.
+//!
+//! The schema is the numbered SQL in `crates/relay/schema/postgres/`, versioned in a `schema_version`
+//! table and applied under an advisory lock, so replicas starting together migrate once. Connections use
+//! `NoTls`: the relay and its database share a host or a LAN (TLS to the database is future work), and
+//! each session sets `synchronous_commit = on`, so a push is durable when it is answered.
+//!
+//! > **Architecture invariant:** a space's sequence numbers are taken from its row in `spaces`, locked
+//! > by the push until it commits. Pushes to one space therefore commit in the order of their numbers,
+//! > with no gaps, and a pull bounded by the head it read first can never skip a change that commits
+//! > later with a lower number. Pushes to different spaces lock different rows and do not wait.
+
+use super::{Device, Enrolment, Page, PushOutcome, ReadFilter, Store, StoreError};
+use postgres::{Client, GenericClient, NoTls, Row};
+use shouwang_protocol::{Change, DocRef, Role};
+use std::collections::HashSet;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The schema's migrations, in order; `schema_version` holds how many are applied.
+const MIGRATIONS: [&str; 1] = [include_str!("../../schema/postgres/001_init.sql")];
+
+/// The advisory lock key that serialises migrations across replicas ("SHOUWANG" in ASCII).
+const MIGRATION_LOCK: i64 = 0x5348_4f55_5741_4e47;
+
+/// The relay's store in PostgreSQL, behind a small pool of connections.
+pub struct PostgresStore {
+    config: postgres::Config,
+    pool: Mutex<Pool>,
+    returned: Condvar,
+    epoch: String,
+}
+
+struct Pool {
+    idle: Vec<Client>,
+    open: usize,
+}
+
+impl PostgresStore {
+    /// The most connections one relay process opens.
+    pub const CONNECTIONS: usize = 8;
+
+    /// Connects to `url` (`postgres://user@host:port/db`), creating or migrating the schema and the
+    /// epoch if missing. Blocking, like every method: the client runs its own small runtime, so call it
+    /// outside an async runtime (or from `spawn_blocking`), and drop the store off async threads too.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let mut config: postgres::Config = url.parse()?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let mut client = connect(&config)?;
+        migrate(&mut client)?;
+        client.execute(
+            "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
+            &[&crate::secret::random_hex(16)],
+        )?;
+        let epoch = client.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0);
+        Ok(PostgresStore {
+            config,
+            pool: Mutex::new(Pool { idle: vec![client], open: 1 }),
+            returned: Condvar::new(),
+            epoch,
+        })
+    }
+
+    /// A connection from the pool, opening one if fewer than [`Self::CONNECTIONS`] are open, else
+    /// waiting for one to be returned.
+    fn client(&self) -> Result<Pooled<'_>, StoreError> {
+        let mut pool = self.lock();
+        loop {
+            if let Some(client) = pool.idle.pop() {
+                if client.is_closed() {
+                    pool.open -= 1;
+                    continue;
+                }
+                return Ok(Pooled { store: self, client: Some(client) });
+            }
+            if pool.open < Self::CONNECTIONS {
+                pool.open += 1;
+                drop(pool);
+                return match connect(&self.config) {
+                    Ok(client) => Ok(Pooled { store: self, client: Some(client) }),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            pool = self.returned.wait(pool).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn connect(config: &postgres::Config) -> Result<Client, StoreError> {
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute("SET synchronous_commit = on")?;
+    Ok(client)
+}
+
+/// A pooled connection, given back when dropped unless it is closed. A transaction left open by an
+/// error has been rolled back by the `Transaction`'s own drop before this runs.
+struct Pooled<'a> {
+    store: &'a PostgresStore,
+    client: Option<Client>,
+}
+
+impl Deref for Pooled<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client.as_ref().expect("present until dropped")
+    }
+}
+
+impl DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let mut pool = self.store.lock();
+            if client.is_closed() {
+                pool.open -= 1;
+            } else {
+                pool.idle.push(client);
+            }
+            self.store.returned.notify_one();
+        }
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
+    let found: i64 =
+        tx.query_opt("SELECT max(version) FROM schema_version", &[])?.and_then(|r| r.get(0)).unwrap_or(0);
+    let supported = MIGRATIONS.len() as i64;
+    if found > supported {
+        return Err(StoreError::TooNew { found, supported });
+    }
+    for sql in MIGRATIONS.iter().skip(found as usize) {
+        tx.batch_execute(sql)?;
+    }
+    if found < supported {
+        tx.execute("DELETE FROM schema_version", &[])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&supported])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen";
+
+fn role(code: &str) -> Result<Role, StoreError> {
+    Role::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))
+}
+
+fn device(row: &Row) -> Result<Device, StoreError> {
+    Ok(Device {
+        id: row.try_get(0)?,
+        name: row.try_get(1)?,
+        role: role(row.try_get(2)?)?,
+        scope: row.try_get(3)?,
+        elder: row.try_get(4)?,
+        created_at: row.try_get(5)?,
+        revoked_at: row.try_get(6)?,
+        last_seen: row.try_get(7)?,
+    })
+}
+
+/// The space's head, 0 if it has no changes yet.
+fn head(client: &mut impl GenericClient, space: &str) -> Result<i64, StoreError> {
+    Ok(client.query_opt("SELECT head FROM spaces WHERE space = $1", &[&space])?.map_or(0, |r| r.get(0)))
+}
+
+impl Store for PostgresStore {
+    fn epoch(&self) -> String {
+        self.epoch.clone()
+    }
+
+    fn renew_epoch(&self) -> Result<String, StoreError> {
+        let epoch = crate::secret::random_hex(16);
+        self.client()?.execute("UPDATE meta SET value = $1 WHERE key = 'epoch'", &[&epoch])?;
+        Ok(epoch)
+    }
+
+    fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
+        self.client()?.execute(
+            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&e.code_hash, &e.role.code(), &e.scope, &e.elder, &e.created_at, &e.expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn redeem(
+        &self,
+        code_hash: &str,
+        id: &str,
+        name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Device>, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        // The row lock makes a second replica redeeming the same code wait, then find it redeemed.
+        let Some(claimed) = tx.query_opt(
+            "UPDATE enrolments SET redeemed_at = $2
+             WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2
+             RETURNING role, scope, elder",
+            &[&code_hash, &now],
+        )?
+        else {
+            return Ok(None);
+        };
+        let device = Device {
+            id: id.to_string(),
+            name: name.to_string(),
+            role: role(claimed.try_get(0)?)?,
+            scope: claimed.try_get(1)?,
+            elder: claimed.try_get(2)?,
+            created_at: now,
+            revoked_at: None,
+            last_seen: None,
+        };
+        tx.execute(
+            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&device.id, &device.name, &device.role.code(), &device.scope, &device.elder, &token_hash, &now],
+        )?;
+        tx.execute("UPDATE enrolments SET device_id = $2 WHERE code_hash = $1", &[&code_hash, &id])?;
+        tx.commit()?;
+        Ok(Some(device))
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError> {
+        let row = self.client()?.query_opt(
+            &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1 AND revoked_at IS NULL"),
+            &[&token_hash],
+        )?;
+        row.as_ref().map(device).transpose()
+    }
+
+    fn touch(&self, device_id: &str, now: i64) -> Result<(), StoreError> {
+        self.client()?.execute("UPDATE devices SET last_seen = $2 WHERE id = $1", &[&device_id, &now])?;
+        Ok(())
+    }
+
+    fn devices(&self) -> Result<Vec<Device>, StoreError> {
+        let rows = self
+            .client()?
+            .query(&format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY created_at, id"), &[])?;
+        rows.iter().map(device).collect()
+    }
+
+    fn revoke(&self, device_id: &str, now: i64) -> Result<bool, StoreError> {
+        let n = self.client()?.execute(
+            "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            &[&device_id, &now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn push(&self, space: &str, changes: &[Change], now: i64) -> Result<PushOutcome, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        // Creates the space's counter row if needed and locks it until commit: a concurrent push to this
+        // space, on any replica, waits here, so numbers are taken and committed in one order.
+        let head: i64 = tx
+            .query_one(
+                "INSERT INTO spaces (space, head) VALUES ($1, 0)
+                 ON CONFLICT (space) DO UPDATE SET head = spaces.head RETURNING head",
+                &[&space],
+            )?
+            .get(0);
+        // Each hash once: first within the push, then against what the space holds. Under the lock no one
+        // else adds to the space, so what is not there now is new.
+        let mut seen = HashSet::new();
+        let unique: Vec<&Change> = changes.iter().filter(|c| seen.insert(c.hash.as_str())).collect();
+        let hashes: Vec<&str> = unique.iter().map(|c| c.hash.as_str()).collect();
+        let stored: HashSet<String> = tx
+            .query("SELECT hash FROM changes WHERE space = $1 AND hash = ANY($2)", &[&space, &hashes])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let fresh: Vec<&Change> = unique.into_iter().filter(|c| !stored.contains(&c.hash)).collect();
+        if fresh.is_empty() {
+            tx.commit()?;
+            return Ok(PushOutcome { new: 0, head: head as u64 });
+        }
+        let seqs: Vec<i64> = (1..=fresh.len() as i64).map(|i| head + i).collect();
+        let hashes: Vec<&str> = fresh.iter().map(|c| c.hash.as_str()).collect();
+        let elders: Vec<&str> = fresh.iter().map(|c| c.doc.elder.as_str()).collect();
+        let kinds: Vec<&str> = fresh.iter().map(|c| c.doc.kind.as_str()).collect();
+        let bytes: Vec<&[u8]> = fresh.iter().map(|c| c.bytes.as_slice()).collect();
+        let inserted = tx.execute(
+            "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at)
+             SELECT $1, t.seq, t.hash, t.elder, t.kind, t.bytes, $7
+             FROM unnest($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[])
+                  AS t (seq, hash, elder, kind, bytes)
+             ON CONFLICT (space, hash) DO NOTHING",
+            &[&space, &seqs, &hashes, &elders, &kinds, &bytes, &now],
+        )?;
+        if inserted != fresh.len() as u64 {
+            // Only a writer ignoring the counter row could cause this; numbers would have gaps.
+            return Err(StoreError::Corrupt(format!("space {space}: a change was added outside its lock")));
+        }
+        let head = head + fresh.len() as i64;
+        tx.execute("UPDATE spaces SET head = $2 WHERE space = $1", &[&space, &head])?;
+        tx.commit()?;
+        Ok(PushOutcome { new: fresh.len(), head: head as u64 })
+    }
+
+    fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError> {
+        let mut client = self.client()?;
+        // The head is read first and bounds the page: every change numbered up to it has committed (it
+        // committed with the head), and one committed while this page is read has a higher number and is
+        // served next time, never skipped by the jump to the head below.
+        let head = head(&mut *client, space)?;
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let rows = client.query(
+            "SELECT seq, hash, elder, kind, bytes FROM changes
+             WHERE space = $1 AND seq > $2 AND seq <= $3 AND ($4::TEXT IS NULL OR elder = $4)
+               AND kind = ANY($5)
+             ORDER BY seq LIMIT $6",
+            &[&space, &after, &head, &filter.elder, &filter.kinds, &(i64::from(limit) + 1)],
+        )?;
+        let mut changes = rows
+            .iter()
+            .map(|r| {
+                let seq: i64 = r.try_get(0)?;
+                let change = Change {
+                    hash: r.try_get(1)?,
+                    doc: DocRef { elder: r.try_get(2)?, kind: r.try_get(3)? },
+                    bytes: r.try_get(4)?,
+                };
+                Ok((seq as u64, change))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        let latest = (head as u64).max(after as u64);
+        let next = if more { changes.last().map_or(0, |(seq, _)| *seq) } else { latest };
+        Ok(Page { changes, more, next, latest })
+    }
+}

@@ -1,0 +1,429 @@
+//! The real `shouwang-relay` binary over PostgreSQL (`--database`): the relay's stories of enrolment,
+//! cursors, duplicates and scopes, then two relay processes serving one database as replicas.
+//!
+//! The server comes from `shouwang_tests::postgres` (a private cluster, or `SHOUWANG_TEST_DATABASE_URL`);
+//! each test has its own database. The last tests drive [`PostgresStore`] directly: threads pushing to
+//! one space while others pull with cursors, and the schema's version check.
+
+use shouwang_protocol::{
+    decode, encode, Change, DocRef, PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse,
+    CONTENT_TYPE,
+};
+use shouwang_relay::store::{ReadFilter, StoreError};
+use shouwang_relay::{PostgresStore, Store};
+use shouwang_tests::postgres::server;
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+const VILLAGE_A: &str = "511902106202";
+const VILLAGE_B: &str = "511902106203";
+const TOWNSHIP: &str = "511902106000";
+
+/// `target/<profile>/shouwang-relay`, next to this test's `deps/` directory.
+fn relay_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable");
+    let profile = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps/<test>");
+    let bin = profile.join(format!("shouwang-relay{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p shouwang-relay` (`cargo test --workspace` builds it)",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs an admin command against the database and returns its output.
+fn admin(database: &str, args: &[&str]) -> String {
+    let out = Command::new(relay_bin()).arg("--database").arg(database).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Makes a one-time code with `shouwang-relay enroll`.
+fn code(database: &str, role: &str, scope: &str, elder: Option<&str>) -> String {
+    let mut args = vec!["enroll", "--role", role, "--scope", scope];
+    if let Some(elder) = elder {
+        args.extend(["--elder", elder]);
+    }
+    let printed = admin(database, &args);
+    printed.lines().find_map(|l| l.strip_prefix("code: ")).expect("a code").to_string()
+}
+
+/// A `shouwang-relay serve` process on a free port of 127.0.0.1, killed when dropped. Its logs are
+/// kept and printed if the test fails.
+struct Relay {
+    child: Child,
+    url: String,
+    logs: Arc<Mutex<String>>,
+    http: reqwest::Client,
+}
+
+impl Relay {
+    fn start(database: &str) -> Relay {
+        let mut child = Command::new(relay_bin())
+            .arg("--database")
+            .arg(database)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let logs = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let Some(addr) = line.trim().strip_prefix("listening on ") else {
+            let _ = child.wait();
+            panic!("the relay did not start: {line:?}\n{}", logs.lock().unwrap());
+        };
+        Relay { url: format!("http://{addr}"), child, logs, http: reqwest::Client::new() }
+    }
+
+    async fn redeem(&self, code: &str) -> reqwest::Response {
+        let body = encode(&RedeemRequest { code: code.into(), device_name: "tablet".into() });
+        let url = format!("{}/v1/enrol", self.url);
+        self.http.post(url).header("content-type", CONTENT_TYPE).body(body).send().await.unwrap()
+    }
+
+    async fn device(&self, database: &str, role: &str, scope: &str, elder: Option<&str>) -> Device {
+        let response = self.redeem(&code(database, role, scope, elder)).await;
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
+    }
+
+    async fn epoch(&self) -> String {
+        let health = self.http.get(format!("{}/healthz", self.url)).send().await.unwrap();
+        health.headers()["x-shouwang-epoch"].to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("relay {} logs:\n{}", self.url, self.logs.lock().unwrap());
+        }
+    }
+}
+
+struct Device {
+    url: String,
+    http: reqwest::Client,
+    token: String,
+    id: String,
+}
+
+impl Device {
+    /// A device talking to another relay with the same token.
+    fn via(&self, relay: &Relay) -> Device {
+        Device {
+            url: relay.url.clone(),
+            http: self.http.clone(),
+            token: self.token.clone(),
+            id: self.id.clone(),
+        }
+    }
+
+    async fn push_status(&self, space: &str, changes: &[Change]) -> u16 {
+        self.push_raw(space, changes).await.status().as_u16()
+    }
+
+    async fn push_raw(&self, space: &str, changes: &[Change]) -> reqwest::Response {
+        let body = encode(&PushRequest { changes: changes.to_vec() });
+        self.http
+            .post(format!("{}/v1/spaces/{space}/changes", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CONTENT_TYPE)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn push(&self, space: &str, changes: &[Change]) -> PushResponse {
+        let response = self.push_raw(space, changes).await;
+        assert_eq!(response.status(), 200);
+        decode(&response.bytes().await.unwrap()).unwrap()
+    }
+
+    async fn pull_raw(&self, space: &str, after: u64, limit: u32) -> reqwest::Response {
+        self.http
+            .get(format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn pull(&self, space: &str, after: u64, limit: u32) -> PullResponse {
+        let response = self.pull_raw(space, after, limit).await;
+        assert_eq!(response.status(), 200);
+        decode(&response.bytes().await.unwrap()).unwrap()
+    }
+
+    /// Pulls from `after` until no more follow; returns the changes and the cursor.
+    async fn pull_from(&self, space: &str, mut after: u64) -> (Vec<(u64, Change)>, u64) {
+        let mut all = Vec::new();
+        loop {
+            let page = self.pull(space, after, 1000).await;
+            all.extend(page.changes);
+            after = page.next;
+            if !page.more {
+                return (all, after);
+            }
+        }
+    }
+
+    async fn pull_all(&self, space: &str) -> Vec<(u64, Change)> {
+        self.pull_from(space, 0).await.0
+    }
+}
+
+fn elder(c: char) -> String {
+    c.to_string().repeat(32)
+}
+
+/// A change to `<elder>/<kind>` whose hash and bytes derive from `n`.
+fn change(elder_char: char, kind: &str, n: u16) -> Change {
+    Change {
+        doc: DocRef { elder: elder(elder_char), kind: kind.into() },
+        hash: format!("{n:04x}").repeat(16),
+        bytes: format!("change {n}").into_bytes(),
+    }
+}
+
+#[tokio::test]
+async fn a_code_redeems_once_across_replicas_which_share_one_epoch_until_restored() {
+    let database = server().fresh_database("enrol");
+    let (one, two) = (Relay::start(&database), Relay::start(&database));
+    let epoch = one.epoch().await;
+    assert_eq!(two.epoch().await, epoch, "replicas of one database share its epoch");
+
+    let code = code(&database, "helper", VILLAGE_A, None);
+    let lowercase = code.to_lowercase();
+    let (a, b) = tokio::join!(one.redeem(&code), two.redeem(&lowercase));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 401], "exactly one replica redeems the code");
+    let redeemed = if a.status() == 200 { a } else { b };
+    let redeemed: RedeemResponse = decode(&redeemed.bytes().await.unwrap()).unwrap();
+    assert_eq!(redeemed.epoch, epoch);
+    assert_eq!(one.redeem(&code).await.status(), 401);
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&admin(&database, &["devices", "list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], redeemed.device_id.as_str());
+
+    let renewed = admin(&database, &["restored"]);
+    assert!(!renewed.contains(&epoch));
+    assert_ne!(Relay::start(&database).epoch().await, epoch, "a restored store has a new epoch");
+}
+
+#[tokio::test]
+async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates_once() {
+    let database = server().fresh_database("cursors");
+    let relay = Relay::start(&database);
+    let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
+    let committee = relay.device(&database, "committee", VILLAGE_A, None).await;
+    let changes: Vec<_> = (1..=5).map(|n| change('a', "card", n)).collect();
+
+    let pushed = helper.push(VILLAGE_A, &changes[..3]).await;
+    assert_eq!(pushed.kept, changes[..3].iter().map(|c| c.hash.clone()).collect::<Vec<_>>());
+    assert_eq!(pushed.cursor, 3);
+    assert_eq!(helper.push(VILLAGE_A, &changes[3..]).await.cursor, 5);
+
+    let first = helper.pull(VILLAGE_A, 0, 2).await;
+    assert_eq!(first.changes, vec![(1, changes[0].clone()), (2, changes[1].clone())]);
+    assert_eq!((first.next, first.more), (2, true));
+    let rest = helper.pull(VILLAGE_A, first.next, 10).await;
+    assert_eq!(rest.changes.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!((rest.next, rest.more), (5, false));
+    let nothing = helper.pull(VILLAGE_A, 5, 10).await;
+    assert_eq!((nothing.changes.len(), nothing.next, nothing.more), (0, 5, false));
+
+    let again = change('a', "profile", 7);
+    for device in [&helper, &committee, &helper] {
+        let pushed = device.push(VILLAGE_A, &[again.clone(), again.clone(), changes[0].clone()]).await;
+        assert_eq!(pushed.kept, [again.hash.clone(), changes[0].hash.clone()], "new and known hashes kept");
+        assert_eq!(pushed.cursor, 6);
+    }
+    assert_eq!(committee.pull_from(VILLAGE_A, 5).await.0, vec![(6, again)]);
+
+    let many: Vec<_> = (100..1300).map(|n| change('b', "card", n)).collect();
+    assert_eq!(helper.push(VILLAGE_A, &many).await.cursor, 1206);
+    let all = committee.pull_all(VILLAGE_A).await;
+    assert_eq!(all.iter().map(|(s, _)| *s).collect::<Vec<_>>(), (1..=1206).collect::<Vec<_>>());
+    assert_eq!(all[6].1, many[0]);
+}
+
+#[tokio::test]
+async fn each_role_reads_and_writes_only_its_scope_and_a_revoked_device_gets_401() {
+    let database = server().fresh_database("scopes");
+    let relay = Relay::start(&database);
+    let a = relay.device(&database, "committee", VILLAGE_A, None).await;
+    let b = relay.device(&database, "committee", VILLAGE_B, None).await;
+    let kinds = ["card", "family", "profile", "sensitive", "assignment"];
+    let all: Vec<_> = ['a', 'b']
+        .into_iter()
+        .flat_map(|e| kinds.iter().enumerate().map(move |(i, k)| change(e, k, (e as u16) * 10 + i as u16)))
+        .collect();
+    a.push(VILLAGE_A, &all).await;
+    b.push(VILLAGE_B, &[change('c', "card", 1)]).await;
+
+    let family = relay.device(&database, "family", VILLAGE_A, Some(&elder('a'))).await;
+    let docs: Vec<_> = family.pull_all(VILLAGE_A).await.iter().map(|(_, c)| c.doc.to_string()).collect();
+    assert_eq!(docs, [format!("{}/card", elder('a')), format!("{}/family", elder('a'))]);
+    let page = family.pull(VILLAGE_A, 0, 10).await;
+    assert_eq!((page.next, page.more), (10, false), "its cursor moves past what it may not see");
+    let mixed = [change('a', "family", 90), change('a', "card", 91)];
+    assert_eq!(family.push_status(VILLAGE_A, &mixed).await, 403);
+    assert_eq!(family.push_status(VILLAGE_A, &[change('b', "family", 92)]).await, 403);
+    assert_eq!(a.pull_all(VILLAGE_A).await.len(), 10, "a refused push stores nothing");
+    assert_eq!(family.push(VILLAGE_A, &mixed[..1]).await.cursor, 11);
+
+    let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
+    let seen = helper.pull_all(VILLAGE_A).await;
+    assert_eq!(seen.len(), 9);
+    assert!(seen.iter().all(|(_, c)| c.doc.kind != "sensitive"));
+
+    assert_eq!(a.pull_raw(VILLAGE_B, 0, 10).await.status(), 403);
+    assert_eq!(a.push_status(VILLAGE_B, &[change('a', "card", 93)]).await, 403);
+    assert_eq!(b.pull_all(VILLAGE_B).await.len(), 1);
+
+    let township = relay.device(&database, "township", TOWNSHIP, None).await;
+    assert_eq!(township.pull_all(VILLAGE_A).await.len(), 11);
+    assert_eq!(township.pull_all(VILLAGE_B).await.len(), 1);
+    assert_eq!(township.pull_raw("511902107202", 0, 10).await.status(), 403);
+    assert_eq!(township.push_status(VILLAGE_A, &[change('a', "card", 94)]).await, 403);
+
+    admin(&database, &["devices", "revoke", &helper.id]);
+    assert!(admin(&database, &["devices", "list"]).contains("revoked"));
+    assert_eq!(helper.pull_raw(VILLAGE_A, 0, 10).await.status(), 401);
+    assert_eq!(helper.push_status(VILLAGE_A, &[change('a', "card", 95)]).await, 401);
+}
+
+#[tokio::test]
+async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_lose_none() {
+    let database = server().fresh_database("replicas");
+    let (one, two) = (Relay::start(&database), Relay::start(&database));
+    let first = one.device(&database, "committee", VILLAGE_A, None).await;
+    let second = two.device(&database, "helper", VILLAGE_A, None).await;
+    let other_village = one.device(&database, "committee", VILLAGE_B, None).await.via(&two);
+
+    const ROUNDS: u16 = 40;
+    // Each device pushes batches through its own relay while pulling through the other with its
+    // cursor, as a tablet syncing in the field would; a change numbered below a cursor but committed
+    // after the pull that set it would be missed here.
+    let sync = |device: Device, reader: Device, elder_char: char, offset: u16| async move {
+        let (mut seen, mut cursor) = (Vec::new(), 0);
+        for round in 0..ROUNDS {
+            let batch: Vec<_> = (0..3).map(|i| change(elder_char, "card", offset + round * 3 + i)).collect();
+            let shared = change('d', "profile", round);
+            let pushed = device.push(VILLAGE_A, &[batch, vec![shared]].concat()).await;
+            assert_eq!(pushed.kept.len(), 4);
+            let (page, next) = reader.pull_from(VILLAGE_A, cursor).await;
+            seen.extend(page);
+            cursor = next;
+        }
+        (seen, cursor)
+    };
+    let noise = async {
+        for n in 0..ROUNDS {
+            other_village.push(VILLAGE_B, &[change('b', "card", n)]).await;
+        }
+    };
+    let ((mut seen_first, cursor_first), (mut seen_second, cursor_second), ()) = tokio::join!(
+        sync(first.via(&one), first.via(&two), 'a', 1000),
+        sync(second.via(&two), second.via(&one), 'c', 2000),
+        noise,
+    );
+    seen_first.extend(first.pull_from(VILLAGE_A, cursor_first).await.0);
+    seen_second.extend(second.pull_from(VILLAGE_A, cursor_second).await.0);
+
+    let total = u64::from(ROUNDS) * 7; // 3 + 3 own changes per round, the shared one once
+    let expected: Vec<u64> = (1..=total).collect();
+    for seen in [&seen_first, &seen_second] {
+        assert_eq!(seen.iter().map(|(s, _)| *s).collect::<Vec<_>>(), expected, "each change once, in order");
+    }
+    assert_eq!(seen_first, seen_second, "both devices see the same numbering");
+    let mut hashes: Vec<_> = seen_first.iter().map(|(_, c)| c.hash.clone()).collect();
+    hashes.sort();
+    hashes.dedup();
+    assert_eq!(hashes.len() as u64, total);
+    assert_eq!(other_village.pull_all(VILLAGE_B).await.len(), usize::from(ROUNDS));
+    assert_eq!(one.epoch().await, two.epoch().await);
+}
+
+#[test]
+fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing() {
+    let database = server().fresh_database("store_race");
+    let store = Arc::new(PostgresStore::open(&database).unwrap());
+    const PUSHERS: u16 = 6;
+    const BATCHES: u16 = 25;
+    let total = u64::from(PUSHERS * BATCHES) * 2;
+    let pushers: Vec<_> = (0..PUSHERS)
+        .map(|p| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for b in 0..BATCHES {
+                    let n = (p * BATCHES + b) * 2;
+                    let batch = [change('a', "card", n), change('a', "card", n + 1), change('a', "card", n)];
+                    assert_eq!(store.push(VILLAGE_A, &batch, 0).unwrap().new, 2);
+                    store.push(VILLAGE_B, &batch[..1], 0).unwrap();
+                }
+            })
+        })
+        .collect();
+    let pullers: Vec<_> = (0..2)
+        .map(|_| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None };
+                let (mut seen, mut cursor) = (Vec::new(), 0);
+                while cursor < total {
+                    let page = store.pull(VILLAGE_A, cursor, 7, &all).unwrap();
+                    seen.extend(page.changes.into_iter().map(|(seq, _)| seq));
+                    cursor = page.next;
+                }
+                seen
+            })
+        })
+        .collect();
+    for pusher in pushers {
+        pusher.join().unwrap();
+    }
+    for puller in pullers {
+        assert_eq!(puller.join().unwrap(), (1..=total).collect::<Vec<_>>(), "every number once, in order");
+    }
+    let village_b = ReadFilter { kinds: &["card"], elder: None };
+    assert_eq!(store.pull(VILLAGE_B, 0, 1000, &village_b).unwrap().latest, u64::from(PUSHERS * BATCHES));
+    // The blocking client runs its own runtime; dropping it here, off any async thread, is fine.
+    drop(store);
+}
+
+#[test]
+fn the_schema_is_made_once_and_a_newer_one_is_refused() {
+    let database = server().fresh_database("schema");
+    let epoch = PostgresStore::open(&database).unwrap().epoch();
+    assert_eq!(PostgresStore::open(&database).unwrap().epoch(), epoch);
+    let mut client = postgres::Client::connect(&database, postgres::NoTls).unwrap();
+    client.batch_execute("UPDATE schema_version SET version = 99").unwrap();
+    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 1 })));
+}
