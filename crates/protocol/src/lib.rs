@@ -6,7 +6,8 @@
 //! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`RedeemRequest`] / [`RedeemResponse`]: the
 //!   bodies of the relay's `/v1` routes;
 //! - [`limits`]: the bounds both sides enforce;
-//! - [`encode`] / [`decode`]: postcard compressed with zstd, content type [`CONTENT_TYPE`].
+//! - [`encode`] / [`decode`]: postcard compressed with zstd and the shipped [`dictionary`], behind a
+//!   version byte ([`Format`]), content type [`CONTENT_TYPE`].
 //!
 //! The protocol itself (a sync round, cursors, the epoch, scopes) is described in `PROTOCOL.md` beside
 //! this crate.
@@ -26,6 +27,7 @@
 //! ```
 
 mod change;
+pub mod dictionary;
 pub mod limits;
 mod messages;
 mod role;
@@ -35,4 +37,4 @@ mod wire;
 pub use change::{Change, DocRef, InvalidField, KINDS};
 pub use messages::{PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse};
 pub use role::Role;
-pub use wire::{decode, encode, WireError, CONTENT_TYPE, MAX_DECODED_BYTES};
+pub use wire::{decode, encode, encode_as, Format, WireError, CONTENT_TYPE, MAX_DECODED_BYTES};
