@@ -199,12 +199,11 @@ fn elder(c: char) -> String {
     c.to_string().repeat(32)
 }
 
-/// A change to `<elder>/<kind>` whose hash and bytes derive from `n`.
+/// A change to `<elder>/<kind>` whose bytes (a well-formed change chunk, so its hash) derive from `n`.
 fn change(elder_char: char, kind: &str, n: u16) -> Change {
     Change {
         doc: DocRef { elder: elder(elder_char), kind: kind.into() },
-        hash: format!("{n:04x}").repeat(16),
-        bytes: format!("change {n}").into_bytes(),
+        bytes: shouwang_protocol::change_chunk(format!("change {n}").as_bytes()),
     }
 }
 
@@ -245,7 +244,7 @@ async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates
     let changes: Vec<_> = (1..=5).map(|n| change('a', "card", n)).collect();
 
     let pushed = helper.push(VILLAGE_A, &changes[..3]).await;
-    assert_eq!(pushed.kept, changes[..3].iter().map(|c| c.hash.clone()).collect::<Vec<_>>());
+    assert_eq!(pushed.kept, [0, 1, 2], "kept by position in the push");
     assert_eq!(pushed.cursor, 3);
     assert_eq!(helper.push(VILLAGE_A, &changes[3..]).await.cursor, 5);
 
@@ -261,7 +260,7 @@ async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates
     let again = change('a', "profile", 7);
     for device in [&helper, &committee, &helper] {
         let pushed = device.push(VILLAGE_A, &[again.clone(), again.clone(), changes[0].clone()]).await;
-        assert_eq!(pushed.kept, [again.hash.clone(), changes[0].hash.clone()], "new and known hashes kept");
+        assert_eq!(pushed.kept, [0, 1, 2], "new, repeated and known changes kept");
         assert_eq!(pushed.cursor, 6);
     }
     assert_eq!(committee.pull_from(VILLAGE_A, 5).await.0, vec![(6, again)]);
@@ -363,7 +362,7 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
         assert_eq!(seen.iter().map(|(s, _)| *s).collect::<Vec<_>>(), expected, "each change once, in order");
     }
     assert_eq!(seen_first, seen_second, "both devices see the same numbering");
-    let mut hashes: Vec<_> = seen_first.iter().map(|(_, c)| c.hash.clone()).collect();
+    let mut hashes: Vec<_> = seen_first.iter().map(|(_, c)| c.hash().unwrap()).collect();
     hashes.sort();
     hashes.dedup();
     assert_eq!(hashes.len() as u64, total);
@@ -384,7 +383,8 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
             std::thread::spawn(move || {
                 for b in 0..BATCHES {
                     let n = (p * BATCHES + b) * 2;
-                    let batch = [change('a', "card", n), change('a', "card", n + 1), change('a', "card", n)];
+                    let batch = [change('a', "card", n), change('a', "card", n + 1), change('a', "card", n)]
+                        .map(|c| (c.hash().unwrap(), c));
                     assert_eq!(store.push(VILLAGE_A, &batch, 0).unwrap().new, 2);
                     store.push(VILLAGE_B, &batch[..1], 0).unwrap();
                 }

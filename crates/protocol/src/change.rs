@@ -2,12 +2,13 @@
 //! checks the relay can make without decoding it.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// The document kinds an elder's record is split into (see `shouwang_core::doc`).
 pub const KINDS: [&str; 5] = ["card", "family", "profile", "sensitive", "assignment"];
 
-/// A field that failed validation, named as it is on the wire (`changes[3].hash`).
+/// A field that failed validation, named as it is on the wire (`changes[3].bytes`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct InvalidField {
@@ -18,7 +19,7 @@ pub struct InvalidField {
 }
 
 impl InvalidField {
-    /// The same error with its field path prefixed (`hash` → `changes[3].hash`).
+    /// The same error with its field path prefixed (`bytes` → `changes[3].bytes`).
     pub fn within(mut self, prefix: &str) -> Self {
         self.field = format!("{prefix}.{}", self.field);
         self
@@ -60,32 +61,112 @@ impl fmt::Display for DocRef {
     }
 }
 
-/// One automerge change, as raw bytes, with its hash (64 lowercase hex digits) and its document.
+/// The magic bytes every automerge chunk starts with.
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+
+/// The chunk type of an uncompressed change (`0` is a document, `2` a compressed change).
+const CHANGE_CHUNK: u8 = 1;
+
+fn bad_bytes(reason: &'static str) -> InvalidField {
+    InvalidField { field: "bytes".into(), reason }
+}
+
+/// The hash of an automerge change, from its bytes alone, without decoding automerge.
 ///
-/// The relay checks formats only: whether `hash` is the change's real hash cannot be checked without
-/// decoding automerge, which the relay never does.
+/// A change is one chunk: the magic bytes `85 6f 4a 83`, a 4-byte checksum, the chunk type (`1`, a
+/// change), the data's length as unsigned LEB128, then the data. Its hash is the SHA-256 of everything
+/// after the checksum, and the checksum is that hash's first 4 bytes. This refuses anything else: another
+/// chunk type (a compressed change or a whole document), a length that does not match the bytes, or a
+/// checksum that does not match (a damaged change). The error names the field `bytes`.
+pub fn change_hash(bytes: &[u8]) -> Result<[u8; 32], InvalidField> {
+    if bytes.len() < 10 || bytes[..4] != MAGIC {
+        return Err(bad_bytes("must be an automerge change chunk"));
+    }
+    if bytes[8] != CHANGE_CHUNK {
+        return Err(bad_bytes("must be an uncompressed automerge change (chunk type 1)"));
+    }
+    let (len, leb) = leb128(&bytes[9..]).ok_or_else(|| bad_bytes("has a malformed chunk length"))?;
+    if Some(bytes.len() as u64) != 9u64.checked_add(leb as u64).and_then(|h| h.checked_add(len)) {
+        return Err(bad_bytes("has a chunk length that does not match its size"));
+    }
+    let hash: [u8; 32] = Sha256::digest(&bytes[8..]).into();
+    if hash[..4] != bytes[4..8] {
+        return Err(bad_bytes("has a checksum that does not match (damaged)"));
+    }
+    Ok(hash)
+}
+
+/// An unsigned LEB128 number at the start of `bytes` (at most 64 bits) and how many bytes it took.
+fn leb128(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        let part = u64::from(b & 0x7f);
+        if i == 9 && part > 1 {
+            return None;
+        }
+        value |= part << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+/// Wraps `data` in a change chunk's header (magic, checksum, type 1, length), as automerge does: a
+/// well-formed change for [`change_hash`] and the relay, for tests and tools that do not use automerge.
+/// Automerge itself would refuse it unless `data` is a real change's body.
+pub fn change_chunk(data: &[u8]) -> Vec<u8> {
+    let mut body = vec![CHANGE_CHUNK];
+    let mut len = data.len() as u64;
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            body.push(b);
+            break;
+        }
+        body.push(b | 0x80);
+    }
+    body.extend_from_slice(data);
+    let hash = Sha256::digest(&body);
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&hash[..4]);
+    bytes.extend_from_slice(&body);
+    bytes
+}
+
+/// One automerge change, as raw bytes, and its document. Its hash is not sent: both sides compute it
+/// from the bytes ([`change_hash`]), which also proves the bytes are an intact change chunk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// The document the change belongs to.
     pub doc: DocRef,
-    /// The change's hash, hex.
-    pub hash: String,
-    /// The change itself, opaque.
+    /// The change itself: one automerge change chunk, otherwise opaque.
     pub bytes: Vec<u8>,
 }
 
 impl Change {
-    /// Checks the document reference, the hash's format and that the bytes are not empty.
+    /// Checks the document reference and that the bytes are an intact change chunk.
     pub fn validate(&self) -> Result<(), InvalidField> {
         self.doc.validate().map_err(|e| e.within("doc"))?;
-        if !is_lower_hex(&self.hash, 64) {
-            return Err(InvalidField { field: "hash".into(), reason: "must be 64 lowercase hex digits" });
-        }
-        if self.bytes.is_empty() {
-            return Err(InvalidField { field: "bytes".into(), reason: "must not be empty" });
-        }
+        change_hash(&self.bytes)?;
         Ok(())
     }
+
+    /// The change's hash as 64 lowercase hex digits, as automerge prints it; fails as
+    /// [`validate`](Self::validate) does on bytes that are not an intact change chunk.
+    pub fn hash(&self) -> Result<String, InvalidField> {
+        Ok(hex(&change_hash(&self.bytes)?))
+    }
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]
@@ -95,28 +176,43 @@ mod tests {
     fn change() -> Change {
         Change {
             doc: DocRef { elder: "0123456789abcdef0123456789abcdef".into(), kind: "family".into() },
-            hash: "0f".repeat(32),
-            bytes: vec![0x85],
+            bytes: change_chunk(&[7; 200]),
         }
     }
 
     #[test]
     fn each_malformed_part_of_a_change_is_named() {
         type Spoil = fn(&mut Change);
-        let cases: [(Spoil, &str); 7] = [
+        let cases: [(Spoil, &str); 10] = [
             (|c| c.doc.elder = "0123".into(), "doc.elder"),
             (|c| c.doc.elder = "0123456789ABCDEF0123456789ABCDEF".into(), "doc.elder"),
             (|c| c.doc.kind = "health".into(), "doc.kind"),
-            (|c| c.hash = "xyz".into(), "hash"),
-            (|c| c.hash = "0F".repeat(32), "hash"),
-            (|c| c.hash = "0f".repeat(31), "hash"),
             (|c| c.bytes.clear(), "bytes"),
+            (|c| c.bytes[0] = 0x86, "bytes"),
+            (|c| c.bytes[5] ^= 1, "bytes"),
+            (|c| c.bytes[8] = 2, "bytes"),
+            (|c| *c.bytes.last_mut().unwrap() ^= 1, "bytes"),
+            (|c| c.bytes.push(0), "bytes"),
+            (|c| c.bytes.truncate(100), "bytes"),
         ];
         assert_eq!(change().validate(), Ok(()));
         for (spoil, field) in cases {
             let mut c = change();
             spoil(&mut c);
             assert_eq!(c.validate().unwrap_err().field, field);
+            assert!(c.doc.validate().is_err() || c.hash().is_err());
+        }
+    }
+
+    #[test]
+    fn lengths_are_leb128() {
+        assert_eq!(leb128(&[0x05]), Some((5, 1)));
+        assert_eq!(leb128(&[0xc8, 0x01, 0xff]), Some((200, 2)));
+        assert_eq!(leb128(&[0x80]), None);
+        assert_eq!(leb128(&[0xff; 10]), None);
+        for len in [0, 1, 127, 128, 300, 20_000] {
+            let bytes = change_chunk(&vec![1; len]);
+            assert!(change_hash(&bytes).is_ok(), "{len}");
         }
     }
 

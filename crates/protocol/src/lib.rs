@@ -3,6 +3,7 @@
 //! changes addressed to a document (`<elder id>/<kind>`) in a space (one village).
 //!
 //! - [`Role`], [`DocRef`], [`Change`] and [`space`]: what a device is and what it sends;
+//! - [`change_hash`]: an automerge change's hash from its bytes, checking its chunk header and checksum;
 //! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`RedeemRequest`] / [`RedeemResponse`]: the
 //!   bodies of the relay's `/v1` routes;
 //! - [`limits`]: the bounds both sides enforce;
@@ -13,14 +14,14 @@
 //! this crate.
 //!
 //! ```
-//! use shouwang_protocol::{decode, encode, Change, DocRef, PushRequest};
+//! use shouwang_protocol::{change_chunk, decode, encode, Change, DocRef, PushRequest};
 //!
 //! let change = Change {
 //!     doc: DocRef { elder: "0123456789abcdef0123456789abcdef".into(), kind: "card".into() },
-//!     hash: "ab".repeat(32),
-//!     bytes: vec![1, 2, 3],
+//!     bytes: change_chunk(&[1, 2, 3]),
 //! };
 //! change.validate().unwrap();
+//! assert_eq!(change.hash().unwrap().len(), 64);
 //! let body = encode(&PushRequest { changes: vec![change.clone()] });
 //! let back: PushRequest = decode(&body).unwrap();
 //! assert_eq!(back.changes, vec![change]);
@@ -34,7 +35,7 @@ mod role;
 pub mod space;
 mod wire;
 
-pub use change::{Change, DocRef, InvalidField, KINDS};
+pub use change::{change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
 pub use messages::{PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse};
 pub use role::Role;
 pub use wire::{decode, encode, encode_as, Format, WireError, CONTENT_TYPE, MAX_DECODED_BYTES};

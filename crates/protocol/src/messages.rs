@@ -18,8 +18,9 @@ pub struct PushRequest {
 pub struct PushResponse {
     /// The relay's epoch.
     pub epoch: String,
-    /// The hashes now stored, whether new or already there: the device may drop them from its outbox.
-    pub kept: Vec<String>,
+    /// The positions in the request's `changes` of those now stored, whether new or already there, in
+    /// ascending order: the device may drop exactly those from its outbox.
+    pub kept: Vec<u32>,
     /// The space's highest sequence number after this push.
     pub cursor: u64,
 }

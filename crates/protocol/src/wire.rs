@@ -105,8 +105,7 @@ mod tests {
     fn pull() -> PullResponse {
         let change = Change {
             doc: DocRef { elder: "ab".repeat(16), kind: "profile".into() },
-            hash: "cd".repeat(32),
-            bytes: vec![7; 300],
+            bytes: crate::change_chunk(&[7; 300]),
         };
         PullResponse { epoch: "e".into(), changes: vec![(4, change)], next: 4, more: false, latest: 4 }
     }

@@ -56,11 +56,7 @@ mod tests {
     }
 
     fn change(elder: char, kind: &str) -> Change {
-        Change {
-            doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() },
-            hash: "0".repeat(64),
-            bytes: vec![1],
-        }
+        Change { doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() }, bytes: vec![1] }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The Shouwang relay: a dumb, durable store-and-forward of automerge changes, one space per village.
 //!
-//! Devices push opaque changes (bytes plus a hash and a document address) to their village's space and
+//! Devices push opaque changes (a change chunk's bytes and a document address; the relay computes the hash from the bytes) to their village's space and
 //! pull "everything after cursor N" in bounded pages. The relay stores each change once per space with
 //! a sequence number, syncs it to disk before it answers, and never decodes automerge or domain data.
 //! What a device may read and write follows from its role and scope ([`access`]).

@@ -33,7 +33,7 @@ async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors() {
     let response = helper.push(VILLAGE_A, &changes[..3]).await;
     assert_eq!(response.status(), 200);
     let pushed: PushResponse = decode(&response.bytes().await.unwrap()).unwrap();
-    assert_eq!(pushed.kept, changes[..3].iter().map(|c| c.hash.clone()).collect::<Vec<_>>());
+    assert_eq!(pushed.kept, [0, 1, 2], "kept by position in the push");
     assert_eq!(pushed.cursor, 3);
     let pushed: PushResponse =
         decode(&helper.push(VILLAGE_A, &changes[3..]).await.bytes().await.unwrap()).unwrap();
@@ -60,7 +60,7 @@ async fn the_same_change_pushed_twice_is_stored_once_and_kept_both_times() {
     for device in [&helper, &committee, &helper] {
         let response: PushResponse =
             decode(&device.push(VILLAGE_A, &[c.clone(), c.clone()]).await.bytes().await.unwrap()).unwrap();
-        assert_eq!((response.kept, response.cursor), (vec![c.hash.clone()], 1));
+        assert_eq!((response.kept, response.cursor), (vec![0, 1], 1));
     }
     assert_eq!(committee.pull_all(VILLAGE_A).await, vec![(1, c)]);
     relay.stop().await;
@@ -183,15 +183,18 @@ async fn malformed_input_gets_400_naming_the_field_and_stores_nothing() {
     let relay = Relay::start().await;
     let helper = relay.device(Role::Helper, VILLAGE_A, None).await;
     let good = change('a', "card", 1);
-    let mut bad_hash = change('a', "card", 2);
-    bad_hash.hash = "XYZ".into();
+    let mut damaged = change('a', "card", 2);
+    *damaged.bytes.last_mut().unwrap() ^= 1;
+    let mut compressed = change('a', "card", 5);
+    compressed.bytes[8] = 2;
     let mut bad_kind = change('a', "card", 3);
     bad_kind.doc.kind = "health".into();
     let mut empty = change('a', "card", 4);
     empty.bytes.clear();
 
     let cases = [
-        (helper.push(VILLAGE_A, &[good.clone(), bad_hash]).await, "changes[1].hash"),
+        (helper.push(VILLAGE_A, &[good.clone(), damaged]).await, "changes[1].bytes"),
+        (helper.push(VILLAGE_A, &[good.clone(), good.clone(), compressed]).await, "changes[2].bytes"),
         (helper.push(VILLAGE_A, &[bad_kind]).await, "changes[0].doc.kind"),
         (helper.push(VILLAGE_A, &[empty]).await, "changes[0].bytes"),
         (helper.push_raw(VILLAGE_A, b"not zstd".to_vec()).await, "body"),

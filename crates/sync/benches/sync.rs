@@ -94,7 +94,7 @@ async fn token(url: &str, code: String) -> String {
 async fn pull_all(client: &Client, space: &str) -> (usize, usize) {
     let (mut after, mut n, mut pages) = (0, 0, 0);
     loop {
-        let page: PullResponse = client.pull(space, after, 1_000).await.expect("a page");
+        let (page, _): (PullResponse, usize) = client.pull(space, after, 1_000).await.expect("a page");
         n += page.changes.len();
         pages += 1;
         if !page.more {
@@ -249,7 +249,7 @@ fn main() {
             for c in &month.changes {
                 tx.execute(
                     "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    (c.doc.to_string(), &c.hash, &c.bytes, now().to_rfc3339()),
+                    (c.doc.to_string(), c.hash().expect("a change chunk"), &c.bytes, now().to_rfc3339()),
                 )
                 .expect("an outbox row");
             }

@@ -50,13 +50,26 @@ impl Relay {
         Ok((self.send(self.http.post(url).body(body)).await?, len))
     }
 
-    /// Pulls the page after `after`.
-    pub async fn pull(&self, space: &str, after: u64, limit: u32) -> Result<PullResponse, SyncError> {
+    /// Pulls the page after `after`; returns (page, response body bytes).
+    pub async fn pull(
+        &self,
+        space: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<(PullResponse, usize), SyncError> {
         let url = format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.base);
-        self.send(self.http.get(url)).await
+        self.send_counted(self.http.get(url)).await
     }
 
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, SyncError> {
+        Ok(self.send_counted(request).await?.0)
+    }
+
+    /// Sends a request; returns the decoded answer and the size of its body as received.
+    async fn send_counted<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(T, usize), SyncError> {
         let mut request = request.header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE);
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
@@ -67,7 +80,8 @@ impl Relay {
         if status != StatusCode::OK {
             return Err(refusal(status, &bytes));
         }
-        decode(&bytes).map_err(|e| SyncError::Wire(e.to_string()))
+        let answer = decode(&bytes).map_err(|e| SyncError::Wire(e.to_string()))?;
+        Ok((answer, bytes.len()))
     }
 }
 

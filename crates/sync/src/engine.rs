@@ -172,7 +172,10 @@ async fn push(
             return Ok(true);
         }
         report.sent += sendable.len();
-        report.acknowledged += store.acknowledge(&answer.kept)?;
+        // The relay answers with positions in this push; only those leave the outbox.
+        let kept: Vec<String> =
+            answer.kept.iter().filter_map(|&i| sendable.get(i as usize)).map(|c| c.hash.clone()).collect();
+        report.acknowledged += store.acknowledge(&kept)?;
         p.changes_done += sendable.len() as u64;
         p.bytes_done += raw;
         progress(&p);
@@ -194,21 +197,20 @@ async fn pull(
     let mut p =
         Progress { phase: Phase::Pull, changes_done: 0, changes_total: 0, bytes_done: 0, bytes_total: 0 };
     loop {
-        let page = relay.pull(&state.scope, cursor, limits::DEFAULT_PAGE).await?;
+        let (page, received_bytes) = relay.pull(&state.scope, cursor, limits::DEFAULT_PAGE).await?;
         if store.observe_epoch(&page.epoch, now)? {
             return Ok(true);
         }
         let incoming: Vec<IncomingChange> = page.changes.iter().filter_map(|(_, c)| from_wire(c)).collect();
-        let bytes: u64 = page.changes.iter().map(|(_, c)| c.bytes.len() as u64).sum();
         let applied = store.apply_remote(&incoming, page.next, now)?;
         report.received.applied += applied.applied;
         report.received.duplicates += applied.duplicates;
         report.received.quarantined += applied.quarantined + (page.changes.len() - incoming.len());
         report.received.released += applied.released;
-        report.wire_bytes += bytes;
+        report.wire_bytes += received_bytes as u64;
         p.changes_done += page.changes.len() as u64;
         p.changes_total = p.changes_done.max(page.latest.saturating_sub(start));
-        p.bytes_done += bytes;
+        p.bytes_done += received_bytes as u64;
         progress(&p);
         if !page.more || page.next <= cursor {
             return Ok(false);
@@ -220,12 +222,11 @@ async fn pull(
 fn to_wire(c: &OutgoingChange) -> Change {
     Change {
         doc: DocRef { elder: c.doc.elder.to_string(), kind: c.doc.kind.code().to_string() },
-        hash: c.hash.clone(),
         bytes: c.bytes.clone(),
     }
 }
 
 fn from_wire(c: &Change) -> Option<IncomingChange> {
     let doc = format!("{}/{}", c.doc.elder, c.doc.kind).parse().ok()?;
-    Some(IncomingChange { doc, hash: c.hash.clone(), bytes: c.bytes.clone() })
+    Some(IncomingChange { doc, bytes: c.bytes.clone() })
 }

@@ -2,7 +2,7 @@
 //! with rustls, so the same code runs on Android without OpenSSL.
 //!
 //! The store ([`shouwang_core::store`]) does every step in its own transaction; this crate only moves
-//! bytes. Rules it keeps: a change leaves the outbox only when the relay answered with its hash; the
+//! bytes. Rules it keeps: a change leaves the outbox only when the relay listed its position in `kept`; the
 //! cursor advances with the applied page; a new relay epoch (restored from a backup) means push
 //! everything again and pull from zero; "synced" is recorded only when nothing is left to send and
 //! nothing left to pull. A sync cut at any byte resumes where it stopped.

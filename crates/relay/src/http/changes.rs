@@ -35,18 +35,21 @@ pub(super) async fn push(
     if request.changes.len() > limits::MAX_CHANGES_PER_PUSH {
         return Err(RelayError::TooLarge { field: "changes" });
     }
-    for (i, change) in request.changes.iter().enumerate() {
+    // The hash is computed, never sent: checking the chunk's checksum refuses a damaged change.
+    let mut hashed = Vec::with_capacity(request.changes.len());
+    for (i, change) in request.changes.into_iter().enumerate() {
         change.validate().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
+        let hash = change.hash().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
+        hashed.push((hash, change));
     }
-    if !request.changes.iter().all(|c| access::may_write_change(&device, c)) {
+    if !hashed.iter().all(|(_, c)| access::may_write_change(&device, c)) {
         return Err(RelayError::Forbidden);
     }
-    let mut seen = std::collections::HashSet::new();
-    let kept: Vec<String> =
-        request.changes.iter().filter(|c| seen.insert(&c.hash)).map(|c| c.hash.clone()).collect();
-    let received = request.changes.len();
+    // A push is all or nothing: once stored, every change of it is kept, duplicates included.
+    let kept: Vec<u32> = (0..hashed.len() as u32).collect();
+    let received = hashed.len();
     let now = crate::now();
-    let outcome = state.with_store(move |s| s.push(&space_code, &request.changes, now)).await?;
+    let outcome = state.with_store(move |s| s.push(&space_code, &hashed, now)).await?;
     Metrics::add(&state.metrics().changes_received, received);
     Metrics::add(&state.metrics().changes_stored, outcome.new);
     tracing::info!(device = %device.id, received, new = outcome.new, "push stored");

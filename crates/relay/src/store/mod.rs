@@ -136,8 +136,9 @@ pub trait Store: Send + Sync + 'static {
     fn devices(&self) -> Result<Vec<Device>, StoreError>;
     /// Revokes a device; `false` if there is no such unrevoked device.
     fn revoke(&self, device_id: &str, now: i64) -> Result<bool, StoreError>;
-    /// Stores changes in a space, each hash once, durably (synced) before returning.
-    fn push(&self, space: &str, changes: &[Change], now: i64) -> Result<PushOutcome, StoreError>;
+    /// Stores changes in a space, each given with its hash (hex, computed by the caller from the bytes),
+    /// each hash once, durably (synced) before returning.
+    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError>;
     /// The changes after `after` that pass `filter`, at most `limit`.
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError>;
 }

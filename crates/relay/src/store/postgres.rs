@@ -271,7 +271,7 @@ impl Store for PostgresStore {
         Ok(n > 0)
     }
 
-    fn push(&self, space: &str, changes: &[Change], now: i64) -> Result<PushOutcome, StoreError> {
+    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError> {
         let mut client = self.client()?;
         let mut tx = client.transaction()?;
         // Creates the space's counter row if needed and locks it until commit: a concurrent push to this
@@ -286,23 +286,24 @@ impl Store for PostgresStore {
         // Each hash once: first within the push, then against what the space holds. Under the lock no one
         // else adds to the space, so what is not there now is new.
         let mut seen = HashSet::new();
-        let unique: Vec<&Change> = changes.iter().filter(|c| seen.insert(c.hash.as_str())).collect();
-        let hashes: Vec<&str> = unique.iter().map(|c| c.hash.as_str()).collect();
+        let unique: Vec<&(String, Change)> =
+            changes.iter().filter(|(h, _)| seen.insert(h.as_str())).collect();
+        let hashes: Vec<&str> = unique.iter().map(|(h, _)| h.as_str()).collect();
         let stored: HashSet<String> = tx
             .query("SELECT hash FROM changes WHERE space = $1 AND hash = ANY($2)", &[&space, &hashes])?
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let fresh: Vec<&Change> = unique.into_iter().filter(|c| !stored.contains(&c.hash)).collect();
+        let fresh: Vec<&(String, Change)> = unique.into_iter().filter(|(h, _)| !stored.contains(h)).collect();
         if fresh.is_empty() {
             tx.commit()?;
             return Ok(PushOutcome { new: 0, head: head as u64 });
         }
         let seqs: Vec<i64> = (1..=fresh.len() as i64).map(|i| head + i).collect();
-        let hashes: Vec<&str> = fresh.iter().map(|c| c.hash.as_str()).collect();
-        let elders: Vec<&str> = fresh.iter().map(|c| c.doc.elder.as_str()).collect();
-        let kinds: Vec<&str> = fresh.iter().map(|c| c.doc.kind.as_str()).collect();
-        let bytes: Vec<&[u8]> = fresh.iter().map(|c| c.bytes.as_slice()).collect();
+        let hashes: Vec<&str> = fresh.iter().map(|(h, _)| h.as_str()).collect();
+        let elders: Vec<&str> = fresh.iter().map(|(_, c)| c.doc.elder.as_str()).collect();
+        let kinds: Vec<&str> = fresh.iter().map(|(_, c)| c.doc.kind.as_str()).collect();
+        let bytes: Vec<&[u8]> = fresh.iter().map(|(_, c)| c.bytes.as_slice()).collect();
         let inserted = tx.execute(
             "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at)
              SELECT $1, t.seq, t.hash, t.elder, t.kind, t.bytes, $7
@@ -329,7 +330,7 @@ impl Store for PostgresStore {
         let head = head(&mut *client, space)?;
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         let rows = client.query(
-            "SELECT seq, hash, elder, kind, bytes FROM changes
+            "SELECT seq, elder, kind, bytes FROM changes
              WHERE space = $1 AND seq > $2 AND seq <= $3 AND ($4::TEXT IS NULL OR elder = $4)
                AND kind = ANY($5)
              ORDER BY seq LIMIT $6",
@@ -340,9 +341,8 @@ impl Store for PostgresStore {
             .map(|r| {
                 let seq: i64 = r.try_get(0)?;
                 let change = Change {
-                    hash: r.try_get(1)?,
-                    doc: DocRef { elder: r.try_get(2)?, kind: r.try_get(3)? },
-                    bytes: r.try_get(4)?,
+                    doc: DocRef { elder: r.try_get(1)?, kind: r.try_get(2)? },
+                    bytes: r.try_get(3)?,
                 };
                 Ok((seq as u64, change))
             })

@@ -164,7 +164,7 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
-    fn push(&self, space: &str, changes: &[Change], now: i64) -> Result<PushOutcome, StoreError> {
+    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut head: i64 =
@@ -177,16 +177,9 @@ impl Store for SqliteStore {
                 "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (space, hash) DO NOTHING",
             )?;
-            for c in changes {
-                let n = insert.execute(params![
-                    space,
-                    head + 1,
-                    c.hash,
-                    c.doc.elder,
-                    c.doc.kind,
-                    c.bytes,
-                    now
-                ])?;
+            for (hash, c) in changes {
+                let n =
+                    insert.execute(params![space, head + 1, hash, c.doc.elder, c.doc.kind, c.bytes, now])?;
                 if n > 0 {
                     head += 1;
                     new += 1;
@@ -207,7 +200,7 @@ impl Store for SqliteStore {
                 r.get(0)
             })?;
         let mut stmt = conn.prepare_cached(
-            "SELECT seq, hash, elder, kind, bytes FROM changes
+            "SELECT seq, elder, kind, bytes FROM changes
              WHERE space = ?1 AND seq > ?2 AND seq <= ?6 AND (?3 IS NULL OR elder = ?3)
                AND kind IN (SELECT value FROM json_each(?4))
              ORDER BY seq LIMIT ?5",
@@ -216,11 +209,7 @@ impl Store for SqliteStore {
         let mut changes = stmt
             .query_map(params![space, after, filter.elder, kinds, i64::from(limit) + 1, head], |r| {
                 let seq: i64 = r.get(0)?;
-                let change = Change {
-                    hash: r.get(1)?,
-                    doc: DocRef { elder: r.get(2)?, kind: r.get(3)? },
-                    bytes: r.get(4)?,
-                };
+                let change = Change { doc: DocRef { elder: r.get(1)?, kind: r.get(2)? }, bytes: r.get(3)? };
                 Ok((seq as u64, change))
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -236,12 +225,12 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
 
-    fn change(elder: char, kind: &str, n: u8) -> Change {
-        Change {
+    fn change(elder: char, kind: &str, n: u8) -> (String, Change) {
+        let change = Change {
             doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() },
-            hash: format!("{n:02x}").repeat(32),
-            bytes: vec![n],
-        }
+            bytes: shouwang_protocol::change_chunk(&[n]),
+        };
+        (change.hash().unwrap(), change)
     }
 
     const ALL: ReadFilter = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None };

@@ -129,12 +129,11 @@ pub fn elder(c: char) -> String {
     c.to_string().repeat(32)
 }
 
-/// A change to `<elder>/<kind>` whose hash and bytes derive from `n`.
+/// A change to `<elder>/<kind>` whose bytes (a well-formed change chunk, so its hash) derive from `n`.
 pub fn change(elder_char: char, kind: &str, n: u16) -> Change {
     Change {
         doc: DocRef { elder: elder(elder_char), kind: kind.into() },
-        hash: format!("{n:04x}").repeat(16),
-        bytes: format!("change {n}").into_bytes(),
+        bytes: shouwang_protocol::change_chunk(format!("change {n}").as_bytes()),
     }
 }
 

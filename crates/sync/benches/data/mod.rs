@@ -98,11 +98,7 @@ pub fn elder_id(elder: &Elder) -> ElderId {
 }
 
 fn wire_change(elder: &ElderId, kind: &str, change: &automerge::Change) -> Change {
-    Change {
-        doc: DocRef { elder: elder.to_string(), kind: kind.into() },
-        hash: change.hash().to_string(),
-        bytes: change.raw_bytes().to_vec(),
-    }
+    Change { doc: DocRef { elder: elder.to_string(), kind: kind.into() }, bytes: change.raw_bytes().to_vec() }
 }
 
 /// The changes a store makes when it registers `elder`: one per non-empty document.

@@ -3,7 +3,7 @@
 //! where it stopped and never loses or doubles a change. The HTTP lives in `shouwang-sync`.
 //!
 //! Rules this module keeps (each has a test in `tests/`):
-//! - a change leaves the outbox only when the relay answered with its hash ([`Store::acknowledge`]);
+//! - a change leaves the outbox only when the relay acknowledged it ([`Store::acknowledge`]);
 //! - the pull cursor advances in the same transaction that applies the pulled changes
 //!   ([`Store::apply_remote`]);
 //! - a relay restored from a backup has a new epoch: the device then queues every change of every
@@ -19,6 +19,7 @@ use automerge::{ActorId, Change};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// How this device is enrolled, and where its sync stands.
@@ -62,13 +63,11 @@ pub struct OutgoingChange {
     pub bytes: Vec<u8>,
 }
 
-/// A change sent by the relay.
+/// A change sent by the relay. Its hash is not sent: it is computed from the bytes when applying.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingChange {
     /// The document it changes.
     pub doc: DocId,
-    /// Its content hash as the relay gave it (checked against the bytes).
-    pub hash: String,
     /// The raw automerge change.
     pub bytes: Vec<u8>,
 }
@@ -102,7 +101,7 @@ pub struct ReviewItem {
 /// A quarantined change, for `sync status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quarantined {
-    /// Its hash.
+    /// Its hash; for bytes that are not a change at all, the SHA-256 of the bytes.
     pub hash: String,
     /// The document it was for.
     pub doc: String,
@@ -260,7 +259,8 @@ impl Store {
             let mut changed = false;
             for c in incoming {
                 let loaded = docs.iter_mut().find(|l| l.kind == c.doc.kind).expect("every kind is loaded");
-                match apply_one(&mut loaded.doc, &c.hash, &c.bytes) {
+                let (hash, outcome) = apply_one(&mut loaded.doc, &c.bytes);
+                match outcome {
                     Outcome::Applied => {
                         report.applied += 1;
                         changed = true;
@@ -268,7 +268,7 @@ impl Store {
                     Outcome::Duplicate => report.duplicates += 1,
                     Outcome::Refused(reason) => {
                         report.quarantined += 1;
-                        quarantine(&tx, &c.doc.to_string(), &c.hash, &c.bytes, reason, &stamp)?;
+                        quarantine(&tx, &c.doc.to_string(), &hash, &c.bytes, reason, &stamp)?;
                     }
                 }
             }
@@ -354,23 +354,27 @@ enum Outcome {
     Refused(&'static str),
 }
 
-fn apply_one(doc: &mut automerge::AutoCommit, hash: &str, bytes: &[u8]) -> Outcome {
-    let Ok(change) = Change::from_bytes(bytes.to_vec()) else { return Outcome::Refused("undecodable") };
-    if change.hash().to_string() != hash {
-        return Outcome::Refused("hash_mismatch");
-    }
-    if doc.get_change_by_hash(&change.hash()).is_some() {
-        return Outcome::Duplicate;
-    }
-    // A change whose dependencies are not here yet would sit in automerge's memory queue and be lost
-    // on save: hold it in quarantine instead and retry when they arrive.
-    if change.deps().iter().any(|dep| doc.get_change_by_hash(dep).is_none()) {
-        return Outcome::Refused("missing_dependencies");
-    }
-    match doc.apply_changes([change]) {
-        Ok(()) => Outcome::Applied,
-        Err(_) => Outcome::Refused("rejected"),
-    }
+/// Applies one change; returns its hash (the key it is quarantined under) and what became of it. Bytes
+/// automerge cannot decode (which includes a damaged checksum) have no change hash: their key is the
+/// SHA-256 of the bytes.
+fn apply_one(doc: &mut automerge::AutoCommit, bytes: &[u8]) -> (String, Outcome) {
+    let Ok(change) = Change::from_bytes(bytes.to_vec()) else {
+        return (hex::encode(Sha256::digest(bytes)), Outcome::Refused("undecodable"));
+    };
+    let hash = change.hash();
+    let outcome = if doc.get_change_by_hash(&hash).is_some() {
+        Outcome::Duplicate
+    } else if change.deps().iter().any(|dep| doc.get_change_by_hash(dep).is_none()) {
+        // A change whose dependencies are not here yet would sit in automerge's memory queue and be
+        // lost on save: hold it in quarantine instead and retry when they arrive.
+        Outcome::Refused("missing_dependencies")
+    } else {
+        match doc.apply_changes([change]) {
+            Ok(()) => Outcome::Applied,
+            Err(_) => Outcome::Refused("rejected"),
+        }
+    };
+    (hash.to_string(), outcome)
 }
 
 fn quarantine(
@@ -406,7 +410,7 @@ fn release_quarantine(
             let Ok(doc) = doc_id.parse::<DocId>() else { continue };
             let mut docs = documents::load(tx, &doc.elder, actor)?;
             let loaded = docs.iter_mut().find(|l| l.kind == doc.kind).expect("every kind is loaded");
-            match apply_one(&mut loaded.doc, &hash, &bytes) {
+            match apply_one(&mut loaded.doc, &bytes).1 {
                 Outcome::Applied | Outcome::Duplicate => {
                     store_docs(tx, &doc.elder, &mut docs)?;
                     tx.execute("DELETE FROM quarantine WHERE hash = ?1", [&hash])?;
