@@ -439,10 +439,13 @@ fn push_load(backend: Backend, pool: &[Change]) -> (f64, f64, f64) {
         .enable_all()
         .build()
         .expect("a runtime");
+    // Codes are made through the store directly, outside the runtime (a blocking PostgreSQL client
+    // must not run on it).
+    let codes: Vec<_> = (0..DEVICES).map(|_| relay.code(Role::Helper, VILLAGE)).collect();
     rt.block_on(async {
         let mut clients = Vec::new();
-        for _ in 0..DEVICES {
-            let token = token(&relay.url(), relay.code(Role::Helper, VILLAGE)).await;
+        for code in codes {
+            let token = token(&relay.url(), code).await;
             clients.push(Client::new(&relay.url(), Some(token)).expect("a client"));
         }
         let started = Instant::now();

@@ -5,7 +5,7 @@
 
 use shouwang_protocol::Role;
 use shouwang_relay::enrolment::{self, Grant};
-use shouwang_relay::{Config, RelayState, SqliteStore};
+use shouwang_relay::{Config, PostgresStore, RelayState, SqliteStore};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,22 +13,26 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A relay storage backend the benchmark can run against. PostgreSQL gets a variant (and a row in
-/// the throughput table) once its store lands: `Backend::ALL` is what the table iterates.
+/// A relay storage backend the benchmark can run against; `Backend::ALL` is what the throughput table
+/// iterates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// `SqliteStore` in a temporary directory.
     Sqlite,
+    /// `PostgresStore` in a fresh database of a real PostgreSQL server on loopback (the tests' private
+    /// cluster, or `SHOUWANG_TEST_DATABASE_URL`).
+    Postgres,
 }
 
 impl Backend {
     /// Every backend measured.
-    pub const ALL: [Backend; 1] = [Backend::Sqlite];
+    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
     /// Its name in the table.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
         }
     }
 }
@@ -47,11 +51,16 @@ impl Relay {
     /// Starts a relay over a fresh store of `backend`, with no practical rate limit.
     pub fn start(backend: Backend, workers: usize) -> Relay {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let store = match backend {
-            Backend::Sqlite => SqliteStore::open(dir.path()).expect("a relay store"),
+        let store: Arc<dyn shouwang_relay::Store> = match backend {
+            Backend::Sqlite => Arc::new(SqliteStore::open(dir.path()).expect("a relay store")),
+            Backend::Postgres => {
+                let url = shouwang_tests::postgres::server().fresh_database("bench");
+                Arc::new(PostgresStore::open(&url).expect("a PostgreSQL relay store"))
+            }
         };
         let config = Config { requests_per_minute: 10_000_000, ..Config::default() };
-        let state = RelayState::new(store, config);
+        // Shared: this handle outlives the runtime, so a PostgreSQL client is never dropped on it.
+        let state = RelayState::shared(store, config);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = std::sync::mpsc::channel();
         let serving = state.clone();
