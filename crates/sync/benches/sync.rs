@@ -258,7 +258,7 @@ fn main() {
         // Its own visits would come back on the pull and be refused (no visit kind yet): skip them.
         let mut state = helper.sync_state().expect("state").expect("enrolled");
         state.cursor = month.changes.len() as u64;
-        helper.set_enrolment(&state).expect("cursor");
+        helper.set_enrolment(&state, now()).expect("cursor");
         let before = proxy.total();
         let started = Instant::now();
         let mut trips = 0;

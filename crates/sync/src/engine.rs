@@ -84,8 +84,7 @@ pub async fn enrol(
         last_attempt: None,
         last_error: None,
     };
-    store.set_enrolment(&state)?;
-    let _ = now;
+    store.set_enrolment(&state, now)?;
     Ok(state)
 }
 

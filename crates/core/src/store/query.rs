@@ -202,8 +202,11 @@ impl Store {
             let birth_date = birth.parse::<NaiveDate>().unwrap_or(NaiveDate::MIN);
             let categories: Option<String> = r.get(9)?;
             let id: String = r.get(0)?;
+            let id = id.parse::<ElderId>().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?;
             Ok(ElderRow {
-                id: id.parse().unwrap_or_else(|_| ElderId::from_id_number(&id)),
+                id,
                 name: r.get(1)?,
                 sex: r.get(2)?,
                 birth_date,

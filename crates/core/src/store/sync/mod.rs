@@ -142,7 +142,7 @@ impl Store {
 
     /// Records an enrolment. The outbox is kept: local edits are never dropped by a new enrolment.
     /// Enrolling with another relay (or epoch) starts the pull from zero and queues every change again.
-    pub fn set_enrolment(&mut self, state: &SyncState) -> Result<()> {
+    pub fn set_enrolment(&mut self, state: &SyncState, now: DateTime<Utc>) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let previous: Option<(String, String)> = tx
             .query_row("SELECT relay, epoch FROM sync_state WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -164,7 +164,7 @@ impl Store {
             ],
         )?;
         if previous.is_some() && !same_relay {
-            requeue_all(&tx, &Utc::now().to_rfc3339())?;
+            requeue_all(&tx, &now.to_rfc3339())?;
         }
         tx.commit()?;
         Ok(())

@@ -80,7 +80,7 @@ fn only_what_the_relay_acknowledged_leaves_the_outbox() {
 #[test]
 fn a_page_applied_twice_changes_nothing_the_second_time() {
     let (mut a, mut b) = (tablet(), tablet());
-    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    b.store.set_enrolment(&enrolled("http://r", "e1"), now()).unwrap();
     for e in elders(5) {
         a.store.add_elder(e, now()).unwrap();
     }
@@ -99,7 +99,7 @@ fn a_page_applied_twice_changes_nothing_the_second_time() {
 #[test]
 fn a_change_that_arrives_before_its_predecessor_waits_in_quarantine() {
     let (mut a, mut b) = (tablet(), tablet());
-    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    b.store.set_enrolment(&enrolled("http://r", "e1"), now()).unwrap();
     let saved = a.store.add_elder(elders(1).remove(0), now()).unwrap();
     let creation = outgoing(&a.store);
     a.store.acknowledge(&creation.iter().map(hash_of).collect::<Vec<_>>()).unwrap();
@@ -124,7 +124,7 @@ fn a_change_that_arrives_before_its_predecessor_waits_in_quarantine() {
 #[test]
 fn a_damaged_change_is_quarantined_and_does_not_block_the_rest() {
     let (mut a, mut b) = (tablet(), tablet());
-    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    b.store.set_enrolment(&enrolled("http://r", "e1"), now()).unwrap();
     for e in elders(2) {
         a.store.add_elder(e, now()).unwrap();
     }
@@ -148,7 +148,7 @@ fn a_damaged_change_is_quarantined_and_does_not_block_the_rest() {
 #[test]
 fn a_relay_restored_from_backup_gets_everything_again() {
     let mut a = tablet();
-    a.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    a.store.set_enrolment(&enrolled("http://r", "e1"), now()).unwrap();
     for e in elders(3) {
         a.store.add_elder(e, now()).unwrap();
     }
@@ -167,25 +167,25 @@ fn a_relay_restored_from_backup_gets_everything_again() {
 #[test]
 fn a_new_enrolment_never_drops_local_edits() {
     let mut a = tablet();
-    a.store.set_enrolment(&enrolled("http://old", "e1")).unwrap();
+    a.store.set_enrolment(&enrolled("http://old", "e1"), now()).unwrap();
     for e in elders(2) {
         a.store.add_elder(e, now()).unwrap();
     }
     let pending = a.store.outbox_len().unwrap();
     // The same relay again (a new token after a change of user): the outbox stays as it is.
-    a.store.set_enrolment(&enrolled("http://old", "e1")).unwrap();
+    a.store.set_enrolment(&enrolled("http://old", "e1"), now()).unwrap();
     assert_eq!(a.store.outbox_len().unwrap(), pending);
     // Another relay: everything is queued for it, nothing lost.
     let acked: Vec<String> = outgoing(&a.store).into_iter().take(3).map(|c| hash_of(&c)).collect();
     a.store.acknowledge(&acked).unwrap();
-    a.store.set_enrolment(&enrolled("http://new", "x9")).unwrap();
+    a.store.set_enrolment(&enrolled("http://new", "x9"), now()).unwrap();
     assert_eq!(a.store.outbox_len().unwrap(), pending);
 }
 
 #[test]
 fn the_same_elder_registered_on_two_tablets_becomes_one_with_the_clash_on_the_review_list() {
     let (mut a, mut b) = (tablet(), tablet());
-    b.store.set_enrolment(&enrolled("http://r", "e1")).unwrap();
+    b.store.set_enrolment(&enrolled("http://r", "e1"), now()).unwrap();
     let original = elders(1).remove(0);
     let mut other = original.clone();
     other.address = "斑竹村8组2号".into();
