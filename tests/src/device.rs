@@ -61,11 +61,17 @@ pub struct Snapshot {
 impl Device {
     /// A new store of the village in a fresh directory.
     pub fn new(name: &str) -> Device {
+        Device::of_unit(name, VILLAGE, "斑竹村")
+    }
+
+    /// A new store of another unit (`unit` a 12-digit code: another village, or a township whose office
+    /// reads every village under it) in a fresh directory.
+    pub fn of_unit(name: &str, unit: &str, unit_name: &str) -> Device {
         let dir = tempfile::tempdir().expect("a directory");
         let store = Store::init(
             dir.path().join("store.sqlite"),
-            VILLAGE.parse().expect("a code"),
-            "斑竹村",
+            unit.parse().expect("a code"),
+            unit_name,
             "sichuan",
             now(),
         )
@@ -95,6 +101,27 @@ impl Device {
     /// One sync: push the outbox, pull everything new.
     pub fn sync(&mut self) -> Result<Report, SyncError> {
         self.runtime.block_on(shouwang_sync::sync(&mut self.store, &mut |_| {}, now()))
+    }
+
+    /// Pushes the first batch of the outbox straight to `space` with this device's token, skipping the
+    /// engine's own check of what the role may send: how a test sees the relay enforce scopes itself.
+    pub fn push_directly(&mut self, space: &str) -> Result<shouwang_protocol::PushResponse, SyncError> {
+        let state = self.store.sync_state()?.ok_or(SyncError::NotEnrolled)?;
+        let changes = self
+            .store
+            .outbox_batch(0, 100, usize::MAX)?
+            .into_iter()
+            .map(|c| shouwang_protocol::Change {
+                doc: shouwang_protocol::DocRef {
+                    elder: c.doc.elder.to_string(),
+                    kind: c.doc.kind.code().into(),
+                },
+                bytes: c.bytes,
+            })
+            .collect();
+        let relay = shouwang_sync::Relay::new(&state.relay, Some(state.token))?;
+        let request = shouwang_protocol::PushRequest { changes };
+        Ok(self.runtime.block_on(relay.push(space, &request))?.0)
     }
 
     /// Registers an elder; returns their id.

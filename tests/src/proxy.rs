@@ -1,8 +1,9 @@
 //! [`Proxy`]: a small HTTP/1.1 proxy on loopback between devices and the relay that breaks the link
 //! the way a village's mobile network does, following a seeded plan: it cuts connections in the
-//! middle of an answer (forwards the first N bytes, then closes), and answers a pull with a copy of
-//! an earlier pull's answer (a page delivered twice, and late). Enrolment passes untouched; faults can
-//! be switched off to let the devices finish.
+//! middle of an answer (forwards the first N bytes, then closes), and answers a pull — a `GET` of
+//! changes, or a `POST …/sync`, which carries a page too — with a copy of an earlier answer of the same
+//! kind to the same device (a page delivered twice, and late; for a sync, with the acknowledgement of an
+//! earlier push). Enrolment passes untouched; faults can be switched off to let the devices finish.
 //!
 //! Each request gets its own connection to the relay (`connection: close`), so the proxy sees whole
 //! requests and whole answers.
@@ -36,7 +37,8 @@ pub struct Stats {
 
 struct Shared {
     rng: Rng,
-    pulls: Vec<Vec<u8>>,
+    /// Earlier answers to pulls, each with the request's kind and token (its `authorization` line).
+    pulls: Vec<(String, Vec<u8>)>,
     stats: Stats,
 }
 
@@ -154,7 +156,16 @@ async fn handle(
     let (head, body) = read_request(&mut client).await?;
     let line = head.lines().next().unwrap_or_default().to_string();
     let is_sync = line.contains(" /v1/spaces/");
-    let is_pull = is_sync && line.starts_with("GET ");
+    let is_pull =
+        is_sync && (line.starts_with("GET ") || (line.starts_with("POST ") && line.contains("/sync HTTP/")));
+    // Answers are replayed only to the device they were for, on the same route and space: a device's
+    // pages leave out its own changes, so another device's page is another answer, not a late copy.
+    let mut words = line.split(' ');
+    let method = words.next().unwrap_or_default();
+    let path = words.next().unwrap_or_default().split('?').next().unwrap_or_default();
+    let token =
+        head.lines().find(|l| l.to_ascii_lowercase().starts_with("authorization:")).unwrap_or_default();
+    let key = format!("{method} {path} {token}");
     let fate = {
         let mut s = shared.lock().unwrap_or_else(|p| p.into_inner());
         let roll = s.rng.range(0, 99);
@@ -164,10 +175,16 @@ async fn handle(
         } else if roll < 25 {
             s.stats.cut += 1;
             Fate::Cut(pick)
-        } else if roll < 45 && is_pull && !s.pulls.is_empty() {
+        } else if let Some(answer) = (roll < 45 && is_pull)
+            .then(|| {
+                let earlier: Vec<&Vec<u8>> =
+                    s.pulls.iter().filter(|(k, _)| *k == key).map(|(_, answer)| answer).collect();
+                (!earlier.is_empty()).then(|| earlier[pick as usize % earlier.len()].clone())
+            })
+            .flatten()
+        {
             s.stats.replayed += 1;
-            let i = pick as usize % s.pulls.len();
-            Fate::Replay(s.pulls[i].clone())
+            Fate::Replay(answer)
         } else {
             s.stats.passed += 1;
             Fate::Pass
@@ -185,8 +202,8 @@ async fn handle(
     relay.read_to_end(&mut answer).await?;
     if is_pull && answer.starts_with(b"HTTP/1.1 200") {
         let mut s = shared.lock().unwrap_or_else(|p| p.into_inner());
-        if s.pulls.len() < 64 {
-            s.pulls.push(answer.clone());
+        if s.pulls.len() < 256 {
+            s.pulls.push((key, answer.clone()));
         }
     }
     match fate {

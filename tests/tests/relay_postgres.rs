@@ -7,9 +7,9 @@
 
 use shouwang_protocol::{
     decode, encode, Change, DocRef, PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse,
-    CONTENT_TYPE,
+    SpacesResponse, CONTENT_TYPE,
 };
-use shouwang_relay::store::{ReadFilter, StoreError};
+use shouwang_relay::store::{Push, PushOutcome, ReadFilter, StoreError};
 use shouwang_relay::{PostgresStore, Store};
 use shouwang_tests::postgres::server;
 use std::io::{BufRead, BufReader, Read};
@@ -193,6 +193,14 @@ impl Device {
     async fn pull_all(&self, space: &str) -> Vec<(u64, Change)> {
         self.pull_from(space, 0).await.0
     }
+
+    /// `GET /v1/spaces`: the `(space, head)`s this device reads.
+    async fn spaces(&self) -> Vec<(String, u64)> {
+        let response =
+            self.http.get(format!("{}/v1/spaces", self.url)).bearer_auth(&self.token).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        decode::<SpacesResponse>(&response.bytes().await.unwrap()).unwrap().spaces
+    }
 }
 
 fn elder(c: char) -> String {
@@ -236,7 +244,7 @@ async fn a_code_redeems_once_across_replicas_which_share_one_epoch_until_restore
 }
 
 #[tokio::test]
-async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates_once() {
+async fn a_committee_pulls_in_order_what_a_helper_pushed_and_no_pusher_is_sent_its_own_changes() {
     let database = server().fresh_database("cursors");
     let relay = Relay::start(&database);
     let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
@@ -248,14 +256,16 @@ async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates
     assert_eq!(pushed.cursor, 3);
     assert_eq!(helper.push(VILLAGE_A, &changes[3..]).await.cursor, 5);
 
-    let first = helper.pull(VILLAGE_A, 0, 2).await;
+    let first = committee.pull(VILLAGE_A, 0, 2).await;
     assert_eq!(first.changes, vec![(1, changes[0].clone()), (2, changes[1].clone())]);
     assert_eq!((first.next, first.more), (2, true));
-    let rest = helper.pull(VILLAGE_A, first.next, 10).await;
+    let rest = committee.pull(VILLAGE_A, first.next, 10).await;
     assert_eq!(rest.changes.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [3, 4, 5]);
     assert_eq!((rest.next, rest.more), (5, false));
-    let nothing = helper.pull(VILLAGE_A, 5, 10).await;
+    let nothing = committee.pull(VILLAGE_A, 5, 10).await;
     assert_eq!((nothing.changes.len(), nothing.next, nothing.more), (0, 5, false));
+    let own = helper.pull(VILLAGE_A, 0, 2).await;
+    assert_eq!((own.changes.len(), own.next, own.more), (0, 5, false), "the helper has its own changes");
 
     let again = change('a', "profile", 7);
     for device in [&helper, &committee, &helper] {
@@ -263,13 +273,15 @@ async fn a_helper_pulls_back_what_it_pushed_in_order_with_cursors_and_duplicates
         assert_eq!(pushed.kept, [0, 1, 2], "new, repeated and known changes kept");
         assert_eq!(pushed.cursor, 6);
     }
-    assert_eq!(committee.pull_from(VILLAGE_A, 5).await.0, vec![(6, again)]);
+    assert_eq!(helper.pull_from(VILLAGE_A, 5).await, (vec![], 6), "its first pusher is not sent it");
+    assert_eq!(committee.pull_from(VILLAGE_A, 5).await, (vec![], 6), "nor a device that pushed it again");
 
     let many: Vec<_> = (100..1300).map(|n| change('b', "card", n)).collect();
     assert_eq!(helper.push(VILLAGE_A, &many).await.cursor, 1206);
     let all = committee.pull_all(VILLAGE_A).await;
-    assert_eq!(all.iter().map(|(s, _)| *s).collect::<Vec<_>>(), (1..=1206).collect::<Vec<_>>());
-    assert_eq!(all[6].1, many[0]);
+    let expected: Vec<u64> = (2..=5).chain(7..=1206).collect();
+    assert_eq!(all.iter().map(|(s, _)| *s).collect::<Vec<_>>(), expected, "all but what it pushed");
+    assert_eq!(all[4].1, many[0]);
 }
 
 #[tokio::test]
@@ -294,7 +306,7 @@ async fn each_role_reads_and_writes_only_its_scope_and_a_revoked_device_gets_401
     let mixed = [change('a', "family", 90), change('a', "card", 91)];
     assert_eq!(family.push_status(VILLAGE_A, &mixed).await, 403);
     assert_eq!(family.push_status(VILLAGE_A, &[change('b', "family", 92)]).await, 403);
-    assert_eq!(a.pull_all(VILLAGE_A).await.len(), 10, "a refused push stores nothing");
+    assert_eq!(a.pull(VILLAGE_A, 0, 10).await.latest, 10, "a refused push stores nothing");
     assert_eq!(family.push(VILLAGE_A, &mixed[..1]).await.cursor, 11);
 
     let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
@@ -304,13 +316,22 @@ async fn each_role_reads_and_writes_only_its_scope_and_a_revoked_device_gets_401
 
     assert_eq!(a.pull_raw(VILLAGE_B, 0, 10).await.status(), 403);
     assert_eq!(a.push_status(VILLAGE_B, &[change('a', "card", 93)]).await, 403);
-    assert_eq!(b.pull_all(VILLAGE_B).await.len(), 1);
+    assert_eq!(b.pull(VILLAGE_B, 0, 10).await.latest, 1);
 
     let township = relay.device(&database, "township", TOWNSHIP, None).await;
     assert_eq!(township.pull_all(VILLAGE_A).await.len(), 11);
     assert_eq!(township.pull_all(VILLAGE_B).await.len(), 1);
     assert_eq!(township.pull_raw("511902107202", 0, 10).await.status(), 403);
     assert_eq!(township.push_status(VILLAGE_A, &[change('a', "card", 94)]).await, 403);
+
+    // The listing a township device starts from: the villages under its code, and no other.
+    let elsewhere = relay.device(&database, "committee", "511902107202", None).await;
+    elsewhere.push("511902107202", &[change('e', "card", 96)]).await;
+    let listed = [(VILLAGE_A.to_string(), 11), (VILLAGE_B.to_string(), 1)];
+    assert_eq!(township.spaces().await, listed);
+    assert_eq!(a.spaces().await, listed[..1], "a village device lists its own village only");
+    assert_eq!(family.spaces().await, listed[..1]);
+    assert_eq!(b.spaces().await, listed[1..]);
 
     admin(&database, &["devices", "revoke", &helper.id]);
     assert!(admin(&database, &["devices", "list"]).contains("revoked"));
@@ -325,6 +346,9 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
     let first = one.device(&database, "committee", VILLAGE_A, None).await;
     let second = two.device(&database, "helper", VILLAGE_A, None).await;
     let other_village = one.device(&database, "committee", VILLAGE_B, None).await.via(&two);
+    // Each pusher has a tablet beside it that reads (a device is never sent what it pushed itself).
+    let first_reader = one.device(&database, "committee", VILLAGE_A, None).await;
+    let second_reader = one.device(&database, "helper", VILLAGE_A, None).await;
 
     const ROUNDS: u16 = 40;
     // Each device pushes batches through its own relay while pulling through the other with its
@@ -349,12 +373,12 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
         }
     };
     let ((mut seen_first, cursor_first), (mut seen_second, cursor_second), ()) = tokio::join!(
-        sync(first.via(&one), first.via(&two), 'a', 1000),
-        sync(second.via(&two), second.via(&one), 'c', 2000),
+        sync(first.via(&one), first_reader.via(&two), 'a', 1000),
+        sync(second.via(&two), second_reader.via(&one), 'c', 2000),
         noise,
     );
-    seen_first.extend(first.pull_from(VILLAGE_A, cursor_first).await.0);
-    seen_second.extend(second.pull_from(VILLAGE_A, cursor_second).await.0);
+    seen_first.extend(first_reader.pull_from(VILLAGE_A, cursor_first).await.0);
+    seen_second.extend(second_reader.pull_from(VILLAGE_A, cursor_second).await.0);
 
     let total = u64::from(ROUNDS) * 7; // 3 + 3 own changes per round, the shared one once
     let expected: Vec<u64> = (1..=total).collect();
@@ -366,8 +390,114 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
     hashes.sort();
     hashes.dedup();
     assert_eq!(hashes.len() as u64, total);
-    assert_eq!(other_village.pull_all(VILLAGE_B).await.len(), usize::from(ROUNDS));
+    assert_eq!(other_village.pull(VILLAGE_B, 0, 1000).await.latest, u64::from(ROUNDS));
     assert_eq!(one.epoch().await, two.epoch().await);
+}
+
+/// Fifty pushes arriving at once at two replicas are stored by group commit: each is answered with all
+/// its positions kept, every change is stored once with numbers 1..=N and no gap, and the one damaged
+/// push in the crowd is refused alone, storing nothing, without failing its neighbours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_pushes_at_once_are_each_kept_and_stored_once_and_a_damaged_one_alone_is_refused() {
+    let database = server().fresh_database("crowd");
+    let (one, two) = (Relay::start(&database), Relay::start(&database));
+    const PUSHES: u16 = 50;
+    const DAMAGED: usize = 17;
+    let mut devices = Vec::new();
+    for _ in 0..10 {
+        devices.push(one.device(&database, "helper", VILLAGE_A, None).await);
+    }
+    // Each push: two changes of its own and one record that every helper sends again.
+    let shared = change('d', "profile", 0);
+    let pushes: Vec<Vec<Change>> = (0..PUSHES)
+        .map(|p| vec![change('a', "card", 2 * p + 1), shared.clone(), change('a', "card", 2 * p + 2)])
+        .collect();
+    let mut damaged = pushes[DAMAGED].clone();
+    *damaged[2].bytes.last_mut().unwrap() ^= 1;
+    let tasks: Vec<_> = pushes
+        .iter()
+        .enumerate()
+        .map(|(i, changes)| {
+            let device = devices[i % devices.len()].via(if i % 2 == 0 { &one } else { &two });
+            let changes = if i == DAMAGED { damaged.clone() } else { changes.clone() };
+            tokio::spawn(async move {
+                let response = device.push_raw(VILLAGE_A, &changes).await;
+                (response.status().as_u16(), response.bytes().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+
+    let reader = one.device(&database, "committee", VILLAGE_A, None).await;
+    let stored = reader.pull_all(VILLAGE_A).await;
+    let total = (usize::from(PUSHES) - 1) * 2 + 1;
+    assert_eq!(stored.iter().map(|(s, _)| *s).collect::<Vec<_>>(), (1..=total as u64).collect::<Vec<_>>());
+    let seq_of = |c: &Change| stored.iter().find(|(_, s)| s == c).map(|(seq, _)| *seq);
+    for (i, (status, body)) in answers.iter().enumerate() {
+        if i == DAMAGED {
+            assert_eq!(*status, 400);
+            let refusal: serde_json::Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(refusal["field"], "changes[2].bytes");
+            assert_eq!(seq_of(&pushes[i][0]), None, "a refused push stores nothing");
+            continue;
+        }
+        assert_eq!(*status, 200, "push {i}");
+        let answer: PushResponse = decode(body).unwrap();
+        assert_eq!(answer.kept, [0, 1, 2], "push {i} is kept whole");
+        for change in &pushes[i] {
+            let seq = seq_of(change).expect("every kept change is stored");
+            assert!(seq <= answer.cursor, "push {i} was answered after its changes committed");
+        }
+    }
+    let mut hashes: Vec<_> = stored.iter().map(|(_, c)| c.hash().unwrap()).collect();
+    hashes.sort();
+    hashes.dedup();
+    assert_eq!(hashes.len(), total, "each change once");
+}
+
+#[test]
+fn a_batch_numbers_as_its_pushes_would_one_by_one_and_a_failing_batch_stores_none() {
+    let database = server().fresh_database("batch");
+    let store = PostgresStore::open(&database).unwrap();
+    let hashed = |cs: &[Change]| cs.iter().map(|c| (c.hash().unwrap(), c.clone())).collect::<Vec<_>>();
+    let first = hashed(&[change('a', "card", 1), change('a', "card", 2)]);
+    let second = hashed(&[change('a', "card", 2), change('a', "card", 3), change('a', "card", 3)]);
+    let pushes = [
+        Push { space: VILLAGE_B, changes: &first[..1], pusher: None },
+        Push { space: VILLAGE_A, changes: &first, pusher: None },
+        Push { space: VILLAGE_A, changes: &second, pusher: None },
+    ];
+    let outcomes = store.push_many(&pushes, 0).unwrap();
+    let expected = [(1, 1), (2, 2), (1, 3)].map(|(new, head)| PushOutcome { new, head });
+    assert_eq!(outcomes, expected);
+
+    // A database failure in any push of a batch rolls back all of them.
+    let mut client = postgres::Client::connect(&database, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'the disk refused'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON changes FOR EACH ROW
+             WHEN (NEW.elder = '{}') EXECUTE FUNCTION refuse();",
+            elder('f')
+        ))
+        .unwrap();
+    let good = hashed(&[change('a', "card", 4)]);
+    let refused = hashed(&[change('f', "card", 5)]);
+    let pushes = [
+        Push { space: VILLAGE_A, changes: &good, pusher: None },
+        Push { space: VILLAGE_B, changes: &refused, pusher: None },
+        Push { space: VILLAGE_B, changes: &good, pusher: None },
+    ];
+    assert!(store.push_many(&pushes, 0).is_err());
+    let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
+    assert_eq!(store.pull(VILLAGE_A, 0, 10, &all).unwrap().latest, 3, "nothing of the batch is stored");
+    assert_eq!(store.pull(VILLAGE_B, 0, 10, &all).unwrap().latest, 1);
+    drop(client);
+    drop(store);
 }
 
 #[test]
@@ -395,7 +525,7 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
         .map(|_| {
             let store = store.clone();
             std::thread::spawn(move || {
-                let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None };
+                let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
                 let (mut seen, mut cursor) = (Vec::new(), 0);
                 while cursor < total {
                     let page = store.pull(VILLAGE_A, cursor, 7, &all).unwrap();
@@ -412,7 +542,7 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
     for puller in pullers {
         assert_eq!(puller.join().unwrap(), (1..=total).collect::<Vec<_>>(), "every number once, in order");
     }
-    let village_b = ReadFilter { kinds: &["card"], elder: None };
+    let village_b = ReadFilter { kinds: &["card"], elder: None, device: None };
     assert_eq!(store.pull(VILLAGE_B, 0, 1000, &village_b).unwrap().latest, u64::from(PUSHERS * BATCHES));
     // The blocking client runs its own runtime; dropping it here, off any async thread, is fine.
     drop(store);
@@ -420,10 +550,34 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
 
 #[test]
 fn the_schema_is_made_once_and_a_newer_one_is_refused() {
+    // A store of version 1 (no pushers recorded) migrates, and its changes still reach every device.
+    let old = server().fresh_database("schema_v1");
+    let mut client = postgres::Client::connect(&old, postgres::NoTls).unwrap();
+    client.batch_execute(include_str!("../../crates/relay/schema/postgres/001_init.sql")).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL);
+             INSERT INTO schema_version (version) VALUES (1);
+             INSERT INTO spaces (space, head) VALUES ('511902106202', 1);",
+        )
+        .unwrap();
+    let before = change('a', "card", 1);
+    client
+        .execute(
+            "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at)
+             VALUES ('511902106202', 1, $1, $2, 'card', $3, 0)",
+            &[&before.hash().unwrap(), &before.doc.elder, &before.bytes],
+        )
+        .unwrap();
+    let migrated = PostgresStore::open(&old).unwrap();
+    let anyone = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: Some("d".into()) };
+    assert_eq!(migrated.pull(VILLAGE_A, 0, 10, &anyone).unwrap().changes, vec![(1, before)]);
+    drop(migrated);
+
     let database = server().fresh_database("schema");
     let epoch = PostgresStore::open(&database).unwrap().epoch();
     assert_eq!(PostgresStore::open(&database).unwrap().epoch(), epoch);
     let mut client = postgres::Client::connect(&database, postgres::NoTls).unwrap();
     client.batch_execute("UPDATE schema_version SET version = 99").unwrap();
-    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 1 })));
+    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 2 })));
 }

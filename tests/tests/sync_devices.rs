@@ -6,6 +6,7 @@
 
 use shouwang_core::demo::{demo_village, DemoVillage};
 use shouwang_core::elder::{Child, Elder, ElderId, Status, Supporter};
+use shouwang_sync::SyncError;
 use shouwang_tests::device::{assert_same, sync_until_quiet, Device, VILLAGE};
 use shouwang_tests::relay::{Backend, RelayProcess};
 use std::collections::BTreeSet;
@@ -165,6 +166,93 @@ fn family_sees_one_card(backend: Backend) {
     assert_eq!(family.documents(), expected, "the family phone got more than its elder's card and family");
 }
 
+/// Two villages of 梁永镇 register their elders on their committee tablets; the township office, enrolled
+/// for the township's code, receives both villages' elders and nothing else, keeping a cursor per village;
+/// neither village sees the other's; the office cannot write.
+fn township_reads_every_village(backend: Backend) {
+    const TOWNSHIP: &str = "511902106000";
+    const OTHER: &str = "511902106203";
+    let relay = RelayProcess::start(backend);
+    let mut bazhu = Device::new("斑竹村 committee");
+    bazhu.enrol(&relay.url(), &relay.enroll("committee", VILLAGE, None));
+    let mut xin = Device::of_unit("新村 committee", OTHER, "新村");
+    xin.enrol(&relay.url(), &relay.enroll("committee", OTHER, None));
+    let other_village =
+        DemoVillage { unit: OTHER.parse().unwrap(), name: "梁永镇新村".into(), ..DemoVillage::bazhou() };
+    let in_bazhu: BTreeSet<String> = elders(4, 41).into_iter().map(|e| bazhu.add(e).to_string()).collect();
+    let in_xin: BTreeSet<String> =
+        demo_village(&other_village, 3, 42).into_iter().map(|e| xin.add(e).to_string()).collect();
+    // A village outside the township, on the same relay: the office never sees it.
+    let mut elsewhere = Device::of_unit("外镇 committee", "511902107201", "外镇某村");
+    elsewhere.enrol(&relay.url(), &relay.enroll("committee", "511902107201", None));
+    let far = DemoVillage { unit: "511902107201".parse().unwrap(), ..DemoVillage::bazhou() };
+    elsewhere.add(demo_village(&far, 1, 43).remove(0));
+
+    let mut office = Device::of_unit("梁永镇 office", TOWNSHIP, "梁永镇");
+    office.enrol(&relay.url(), &relay.enroll("township", TOWNSHIP, None));
+    sync_until_quiet(&mut [&mut bazhu, &mut xin, &mut elsewhere, &mut office]);
+
+    let ids = |d: &Device| d.snapshot().elders.keys().cloned().collect::<BTreeSet<String>>();
+    assert_eq!(ids(&bazhu), in_bazhu, "斑竹村 sees only its own elders");
+    assert_eq!(ids(&xin), in_xin, "新村 sees only its own elders");
+    let both: BTreeSet<String> = in_bazhu.union(&in_xin).cloned().collect();
+    assert_eq!(ids(&office), both, "the office has every elder of both villages, and no other");
+    for id in &in_xin {
+        let elder = office.elder(&id.parse().unwrap());
+        assert_eq!(elder.unit.to_string(), OTHER, "each elder keeps their own village");
+        assert_eq!(elder, xin.elder(&id.parse().unwrap()), "the office's record is the village's");
+    }
+    let cursors = office.store.space_cursors().unwrap();
+    let villages: Vec<&str> = cursors.iter().map(|c| c.space.as_str()).collect();
+    assert_eq!(villages, [VILLAGE, OTHER], "one cursor per village of the township");
+    assert!(cursors.iter().all(|c| c.cursor == c.head && c.head > 0), "every village pulled: {cursors:?}");
+
+    // An edit in one village later: the office pulls it (and only that village moved).
+    let first = in_bazhu.iter().next().unwrap().parse().unwrap();
+    bazhu.edit(&first, |e| e.needs = "代购药品".into());
+    bazhu.sync().unwrap();
+    let report = office.sync().unwrap();
+    assert!(report.received.applied > 0, "the edit reached the office: {report:?}");
+    assert_eq!(office.elder(&first).needs, "代购药品");
+
+    // The office writes nothing: a record made on it stays in its outbox, and a push is refused.
+    let on_office = demo_village(&DemoVillage::bazhou(), 1, 44).remove(0);
+    office.add(on_office);
+    let report = office.sync().unwrap();
+    assert!(report.held > 0 && report.acknowledged == 0, "a township device sent changes: {report:?}");
+    let refused = office.push_directly(VILLAGE);
+    assert!(
+        matches!(refused, Err(SyncError::Refused { status: 403, .. })),
+        "a township token pushed to a village: {refused:?}"
+    );
+    assert_eq!(ids(&bazhu), in_bazhu, "nothing of the office reached the village");
+}
+
+/// A tablet that pushes forty elders is not sent them back: its pull applies nothing, counts no
+/// duplicate and costs a few bytes, while the tablet that never had them receives them all.
+fn own_changes_stay_home(backend: Backend) {
+    let relay = RelayProcess::start(backend);
+    let [mut a, mut b, _] = tablets(&relay);
+    for elder in elders(40, 11) {
+        a.add(elder);
+    }
+    let pushed = a.sync().expect("a syncs");
+    assert!(pushed.acknowledged > 0);
+    assert_eq!((pushed.received.applied, pushed.received.duplicates), (0, 0), "{pushed:?}");
+    let again = a.sync().expect("a syncs again");
+    assert_eq!((again.sent, again.received.applied, again.received.duplicates), (0, 0, 0), "{again:?}");
+    let fetched = b.sync().expect("b syncs");
+    assert_eq!(fetched.received.applied, pushed.acknowledged, "b receives every change of a");
+    assert_eq!(fetched.received.duplicates, 0);
+    assert!(
+        pushed.received_bytes * 20 < fetched.received_bytes,
+        "a pulled {} bytes after pushing, b pulled {} for the same changes",
+        pushed.received_bytes,
+        fetched.received_bytes
+    );
+    assert_same(&[&a, &b]);
+}
+
 macro_rules! stories {
     ($($story:ident),* $(,)?) => {
         mod sqlite {
@@ -179,4 +267,13 @@ macro_rules! stories {
     };
 }
 
-stories!(field_merge, same_field, archive_wins, thousand_offline, registered_twice, family_sees_one_card);
+stories!(
+    field_merge,
+    own_changes_stay_home,
+    same_field,
+    archive_wins,
+    thousand_offline,
+    registered_twice,
+    family_sees_one_card,
+    township_reads_every_village,
+);

@@ -5,8 +5,22 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// The document kinds an elder's record is split into (see `shouwang_core::doc`).
-pub const KINDS: [&str; 5] = ["card", "family", "profile", "sensitive", "assignment"];
+/// The document kinds (see `shouwang_core::doc`): the five an elder's record is split into, the elder's
+/// visit log and cases, the elder's risk assessments and care agreements, and the two kinds whose subject
+/// is not an elder: a helper and a village's mutual-aid organisation.
+pub const KINDS: [&str; 11] = [
+    "card",
+    "family",
+    "profile",
+    "sensitive",
+    "assignment",
+    "visits",
+    "cases",
+    "risk",
+    "agreement",
+    "helper",
+    "org",
+];
 
 /// A field that failed validation, named as it is on the wire (`changes[3].bytes`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,17 +44,21 @@ fn is_lower_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The address of one document: an elder id (32 lowercase hex digits) and a kind.
+/// The address of one document: a subject id (32 lowercase hex digits) and a kind.
+///
+/// The subject is an elder for the elder's kinds (`card` … `cases`), a helper for `helper` and a
+/// village's organisation for `org`. The field keeps its first name, `elder`, so the postcard wire
+/// format is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DocRef {
-    /// The elder's id: 32 lowercase hex digits.
+    /// The subject's id (an elder, a helper or an organisation): 32 lowercase hex digits.
     pub elder: String,
     /// One of [`KINDS`].
     pub kind: String,
 }
 
 impl DocRef {
-    /// Checks the elder id's format and the kind.
+    /// Checks the subject id's format and the kind.
     pub fn validate(&self) -> Result<(), InvalidField> {
         if !is_lower_hex(&self.elder, 32) {
             return Err(InvalidField { field: "elder".into(), reason: "must be 32 lowercase hex digits" });
@@ -48,7 +66,8 @@ impl DocRef {
         if !KINDS.contains(&self.kind.as_str()) {
             return Err(InvalidField {
                 field: "kind".into(),
-                reason: "must be one of card, family, profile, sensitive, assignment",
+                reason: "must be one of card, family, profile, sensitive, assignment, visits, cases, risk, \
+                         agreement, helper, org",
             });
         }
         Ok(())
@@ -158,6 +177,20 @@ impl Change {
     pub fn hash(&self) -> Result<String, InvalidField> {
         Ok(hex(&change_hash(&self.bytes)?))
     }
+}
+
+/// The first 8 bytes of the SHA-256 of a batch's change hashes (as [`Change::hash`] prints them), in
+/// order, each followed by a newline: what binds a [`SyncResponse`](crate::SyncResponse) to its request.
+pub fn batch_digest<S: AsRef<str>>(hashes: impl IntoIterator<Item = S>) -> [u8; 8] {
+    let mut sha = Sha256::new();
+    for hash in hashes {
+        sha.update(hash.as_ref().as_bytes());
+        sha.update(b"\n");
+    }
+    let full: [u8; 32] = sha.finalize().into();
+    let mut digest = [0; 8];
+    digest.copy_from_slice(&full[..8]);
+    digest
 }
 
 /// Lowercase hex.

@@ -4,8 +4,8 @@
 //!
 //! - [`Role`], [`DocRef`], [`Change`] and [`space`]: what a device is and what it sends;
 //! - [`change_hash`]: an automerge change's hash from its bytes, checking its chunk header and checksum;
-//! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`RedeemRequest`] / [`RedeemResponse`]: the
-//!   bodies of the relay's `/v1` routes;
+//! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`SpacesResponse`], [`RedeemRequest`] /
+//!   [`RedeemResponse`]: the bodies of the relay's `/v1` routes;
 //! - [`limits`]: the bounds both sides enforce;
 //! - [`encode`] / [`decode`]: postcard compressed with zstd and the shipped [`dictionary`], behind a
 //!   version byte ([`Format`]), content type [`CONTENT_TYPE`].
@@ -35,7 +35,12 @@ mod role;
 pub mod space;
 mod wire;
 
-pub use change::{change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
-pub use messages::{PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse};
+pub use change::{batch_digest, change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
+pub use messages::{
+    FamilyCodeRequest, FamilyCodeResponse, PullResponse, PushRequest, PushResponse, RedeemRequest,
+    RedeemResponse, SpacesResponse, SyncRequest, SyncResponse,
+};
 pub use role::Role;
-pub use wire::{decode, encode, encode_as, Format, WireError, CONTENT_TYPE, MAX_DECODED_BYTES};
+pub use wire::{
+    decode, encode, encode_as, Format, WireError, CONTENT_TYPE, FORMAT_HEADER, MAX_DECODED_BYTES,
+};

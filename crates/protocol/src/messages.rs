@@ -41,6 +41,44 @@ pub struct PullResponse {
     pub latest: u64,
 }
 
+/// `POST /v1/spaces/{space}/sync`: a push and a pull in one round trip. The relay reads the page after
+/// `after` first (bounded by the space's head at that moment), then stores `changes` as a push would,
+/// and answers once they are durably stored. With no changes it is a pull and needs only read rights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    /// The changes to store, at most
+    /// [`MAX_CHANGES_PER_PUSH`](crate::limits::MAX_CHANGES_PER_PUSH); may be empty.
+    pub changes: Vec<Change>,
+    /// The device's cursor for the space.
+    pub after: u64,
+    /// The page's size, as a pull's `limit` (default and cap the same).
+    pub limit: u32,
+}
+
+/// The answer to a [`SyncRequest`]: what a push and a pull would have answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// The push's answer: positions kept in the request's `changes`.
+    pub push: PushResponse,
+    /// [`batch_digest`](crate::batch_digest) of the request's changes: the device acknowledges `kept`
+    /// only if it matches the digest of the changes it sent, so an answer delivered to the wrong request
+    /// (a stale copy from a broken proxy) never drops an unsent change from its outbox.
+    pub digest: [u8; 8],
+    /// The page after the request's `after`, read before the push was stored.
+    pub pull: PullResponse,
+}
+
+/// `GET /v1/spaces`: the spaces the device may read that hold at least one change, each with its
+/// head (highest sequence number). A township device lists them to pull only the villages that moved; a
+/// village device reads its one space and has no need to ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpacesResponse {
+    /// The relay's epoch.
+    pub epoch: String,
+    /// `(space, head)` in code order.
+    pub spaces: Vec<(String, u64)>,
+}
+
 /// `POST /v1/enrol`: redeem a one-time enrolment code for a device token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedeemRequest {
@@ -65,4 +103,21 @@ pub struct RedeemResponse {
     pub elder: Option<String>,
     /// The relay's epoch.
     pub epoch: String,
+}
+
+/// `POST /v1/enrolments`: a committee device asks for a one-time code that enrols a family device for
+/// one elder of its village (printed as the contact card's QR code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyCodeRequest {
+    /// The elder's id (32 lowercase hex digits).
+    pub elder: String,
+}
+
+/// The code asked for: redeemed once at `POST /v1/enrol`, it enrols a family device for that elder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyCodeResponse {
+    /// The one-time code.
+    pub code: String,
+    /// Until when it may be redeemed (Unix seconds).
+    pub expires_at: i64,
 }

@@ -40,8 +40,10 @@ impl Role {
     pub fn readable_kinds(self) -> &'static [&'static str] {
         match self {
             Role::Family => &["card", "family"],
-            Role::Helper => &["card", "family", "profile", "assignment"],
-            Role::Committee | Role::Township => &["card", "family", "profile", "sensitive", "assignment"],
+            Role::Helper => &["card", "family", "profile", "assignment", "visits", "cases", "helper", "org"],
+            // Every kind; only these read risk assessments (they score income and health) and
+            // agreements (they hold the family's ID numbers).
+            Role::Committee | Role::Township => &crate::KINDS,
         }
     }
 }
@@ -62,6 +64,14 @@ mod tests {
             assert_eq!(Role::parse(role.code()), Some(role));
             let reads_sensitive = role.readable_kinds().contains(&"sensitive");
             assert_eq!(reads_sensitive, matches!(role, Role::Committee | Role::Township), "{role}");
+            // Visits and cases carry health concerns; helpers and the organisation are staff records.
+            for kind in ["visits", "cases", "helper", "org"] {
+                assert_eq!(role.readable_kinds().contains(&kind), role != Role::Family, "{role} {kind}");
+            }
+            // Risk assessments (income, health) and agreements (ID numbers) are the office's only.
+            for kind in ["risk", "agreement"] {
+                assert_eq!(role.readable_kinds().contains(&kind), reads_sensitive, "{role} {kind}");
+            }
         }
         assert_eq!(Role::parse("admin"), None);
     }

@@ -34,7 +34,38 @@ pub enum Format {
 impl Format {
     /// What [`encode`] writes.
     pub const CURRENT: Format = Format::Dictionary1;
+
+    /// The format's number, as a request without a body names it in [`FORMAT_HEADER`]: `0` for
+    /// [`Format::Plain`], else its version byte.
+    pub fn number(self) -> u8 {
+        match self {
+            Format::Plain => 0,
+            Format::Dictionary1 => 0x01,
+        }
+    }
+
+    /// The format numbered `n`, if this build knows it.
+    pub fn from_number(n: u8) -> Option<Format> {
+        match n {
+            0 => Some(Format::Plain),
+            0x01 => Some(Format::Dictionary1),
+            _ => None,
+        }
+    }
+
+    /// The format a body is in, from its first bytes; the relay answers a request in its body's format.
+    pub fn of(body: &[u8]) -> Result<Format, WireError> {
+        match body.first() {
+            Some(0x01) => Ok(Format::Dictionary1),
+            Some(&first) if first != ZSTD_MAGIC[0] => Err(WireError::UnknownFormat(first)),
+            _ => Ok(Format::Plain),
+        }
+    }
 }
+
+/// The request header naming, by [`Format::number`], the format a request without a body (a pull, a
+/// listing) wants its answer in. Without it the relay answers in [`Format::CURRENT`].
+pub const FORMAT_HEADER: &str = "x-shouwang-format";
 
 /// Why a body could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -82,14 +113,15 @@ pub fn encode_as<T: Serialize>(format: Format, message: &T) -> Vec<u8> {
 /// [`MAX_DECODED_BYTES`].
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
     let mut plain = Vec::new();
-    match body.first() {
-        Some(0x01) => {
+    match Format::of(body)? {
+        Format::Dictionary1 => {
             zstd::stream::read::Decoder::with_prepared_dictionary(&body[1..], dictionary::v1_decoder())?
                 .take(MAX_DECODED_BYTES + 1)
                 .read_to_end(&mut plain)?
         }
-        Some(&first) if first != ZSTD_MAGIC[0] => return Err(WireError::UnknownFormat(first)),
-        _ => zstd::stream::read::Decoder::new(body)?.take(MAX_DECODED_BYTES + 1).read_to_end(&mut plain)?,
+        Format::Plain => {
+            zstd::stream::read::Decoder::new(body)?.take(MAX_DECODED_BYTES + 1).read_to_end(&mut plain)?
+        }
     };
     if plain.len() as u64 > MAX_DECODED_BYTES {
         return Err(WireError::TooLarge);
@@ -132,6 +164,16 @@ mod tests {
         assert!(matches!(decode::<PushRequest>(&[0x01, 1, 2, 3]), Err(WireError::Compression(_))));
         let wrong = zstd::bulk::compress(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 3).unwrap();
         assert!(matches!(decode::<PushRequest>(&wrong), Err(WireError::Message(_))));
+    }
+
+    #[test]
+    fn a_body_names_its_format_and_each_format_has_a_number() {
+        for format in [Format::Plain, Format::Dictionary1] {
+            assert_eq!(Format::of(&encode_as(format, &pull())).unwrap(), format);
+            assert_eq!(Format::from_number(format.number()), Some(format));
+        }
+        assert!(matches!(Format::of(b"x"), Err(WireError::UnknownFormat(b'x'))));
+        assert_eq!(Format::from_number(2), None);
     }
 
     #[test]

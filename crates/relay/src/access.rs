@@ -2,10 +2,13 @@
 //!
 //! | role | reads | writes |
 //! |---|---|---|
-//! | helper | its village: card, family, profile, assignment | its village |
+//! | helper | its village: card, family, profile, assignment, visits, cases, helper, org (not sensitive, risk, agreement) | its village |
 //! | committee | its village: every kind | its village |
 //! | township | every village under its code: every kind | nothing |
 //! | family | its elder's card and family documents | its elder's family document |
+//!
+//! A document's subject is an elder, a helper (`helper`) or a village's organisation (`org`); a family
+//! device's filter keys on its elder's id, so helper and organisation subjects never reach it.
 
 use crate::store::{Device, ReadFilter};
 use shouwang_protocol::{space, Change, Role};
@@ -29,11 +32,12 @@ pub fn may_write_change(device: &Device, change: &Change) -> bool {
     }
 }
 
-/// What a pull by this device returns.
+/// What a pull by this device returns: never the changes it pushed itself, which it has.
 pub fn read_filter(device: &Device) -> ReadFilter {
     ReadFilter {
         kinds: device.role.readable_kinds(),
         elder: if device.role == Role::Family { device.elder.clone() } else { None },
+        device: Some(device.id.clone()),
     }
 }
 
@@ -87,5 +91,79 @@ mod tests {
         assert!(!may_write_change(&d, &change('b', "family")));
         assert_eq!(read_filter(&d).kinds, ["card", "family"]);
         assert_eq!(read_filter(&device(Role::Helper, "511902106202")).elder, None);
+    }
+
+    #[test]
+    fn a_family_device_never_sees_visits_helpers_or_the_organisation() {
+        let d = device(Role::Family, "511902106202");
+        let filter = read_filter(&d);
+        // Its own elder's visit log and cases carry health concerns: not readable.
+        for kind in ["visits", "cases", "helper", "org"] {
+            assert!(!filter.kinds.contains(&kind), "family reads {kind}");
+        }
+        assert!(!may_write_change(&d, &change('a', "visits")));
+        assert!(!may_write_change(&d, &change('b', "helper")));
+        let helper = read_filter(&device(Role::Helper, "511902106202"));
+        for kind in ["visits", "cases", "helper", "org"] {
+            assert!(helper.kinds.contains(&kind), "helper cannot read {kind}");
+        }
+        // Through a real store: the village holds the family's elder ('a'), a helper ('b') and the
+        // organisation ('c'); the family pulls its elder's card and family documents only.
+        use crate::store::{SqliteStore, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let pushed: Vec<(String, Change)> =
+            [('a', "card"), ('a', "family"), ('a', "visits"), ('b', "helper"), ('c', "org")]
+                .into_iter()
+                .enumerate()
+                .map(|(i, (subject, kind))| {
+                    let c = Change {
+                        doc: DocRef { elder: subject.to_string().repeat(32), kind: kind.into() },
+                        bytes: shouwang_protocol::change_chunk(&[i as u8]),
+                    };
+                    (c.hash().unwrap(), c)
+                })
+                .collect();
+        store.push("511902106202", &pushed, 0).unwrap();
+        let seen: Vec<String> = store
+            .pull("511902106202", 0, 100, &filter)
+            .unwrap()
+            .changes
+            .into_iter()
+            .map(|(_, c)| c.doc.to_string())
+            .collect();
+        assert_eq!(seen, [format!("{}/card", "a".repeat(32)), format!("{}/family", "a".repeat(32))]);
+        assert_eq!(store.pull("511902106202", 0, 100, &helper).unwrap().changes.len(), 5);
+    }
+
+    #[test]
+    fn risk_assessments_and_agreements_reach_the_office_never_a_helper_or_family() {
+        use crate::store::{SqliteStore, Store};
+        let village = "511902106202";
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let pushed: Vec<(String, Change)> = ["card", "assignment", "risk", "agreement", "sensitive"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| {
+                let c = Change {
+                    doc: DocRef { elder: "a".repeat(32), kind: kind.into() },
+                    bytes: shouwang_protocol::change_chunk(&[i as u8]),
+                };
+                (c.hash().unwrap(), c)
+            })
+            .collect();
+        store.push(village, &pushed, 0).unwrap();
+        let kinds = |role: Role, scope: &str| -> Vec<String> {
+            let filter = read_filter(&device(role, scope));
+            let pulled = store.pull(village, 0, 100, &filter).unwrap().changes;
+            pulled.into_iter().map(|(_, c)| c.doc.kind).collect()
+        };
+        // The helper reads the risk level it needs from the assignment, not the scored assessment.
+        assert_eq!(kinds(Role::Helper, village), ["card", "assignment"]);
+        assert_eq!(kinds(Role::Family, village), ["card"]);
+        for office in [kinds(Role::Committee, village), kinds(Role::Township, "511902106000")] {
+            assert_eq!(office, ["card", "assignment", "risk", "agreement", "sensitive"]);
+        }
     }
 }

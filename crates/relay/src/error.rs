@@ -41,6 +41,9 @@ pub enum RelayError {
     /// The store failed.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
+    /// The group commit holding a push failed (or the writer stopped): nothing of the push was stored.
+    #[error("storing the push failed: {0}")]
+    Commit(#[from] crate::commit::CommitError),
     /// A blocking task died.
     #[error("internal task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -61,7 +64,9 @@ impl RelayError {
             RelayError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RelayError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RelayError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            RelayError::Store(_) | RelayError::Task(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            RelayError::Store(_) | RelayError::Commit(_) | RelayError::Task(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -74,7 +79,7 @@ impl RelayError {
             RelayError::TooLarge { .. } => "too_large",
             RelayError::UnsupportedMediaType => "unsupported_media_type",
             RelayError::RateLimited { .. } => "rate_limited",
-            RelayError::Store(_) | RelayError::Task(_) => "internal",
+            RelayError::Store(_) | RelayError::Commit(_) | RelayError::Task(_) => "internal",
         }
     }
 

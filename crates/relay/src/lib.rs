@@ -7,6 +7,8 @@
 //!
 //! - [`store`]: the [`Store`] trait, [`SqliteStore`] (`--data DIR`, one process) and [`PostgresStore`]
 //!   (`--database postgres://…`, several relay processes may serve one database as stateless replicas);
+//! - [`commit`]: group commit, one writer thread storing every push queued while a commit was in flight
+//!   in one durable transaction;
 //! - [`http`]: [`router`] and [`serve`], the `/v1` routes, `/healthz` and `/metrics`;
 //! - [`enrolment`]: one-time codes, made by `shouwang-relay enroll`, redeemed for a device token;
 //! - [`error`]: [`RelayError`], mapped to status codes and `{kind, field, message}` bodies.
@@ -23,6 +25,7 @@
 //! ```
 
 pub mod access;
+pub mod commit;
 pub mod enrolment;
 pub mod error;
 pub mod http;
@@ -61,6 +64,7 @@ pub struct RelayState {
 
 struct Inner {
     store: Arc<dyn Store>,
+    committer: commit::Committer,
     epoch: String,
     config: Config,
     limiter: limiter::RateLimiter,
@@ -74,18 +78,28 @@ impl RelayState {
     }
 
     /// State over a store the caller keeps a handle to too (the binary, which drops it after the
-    /// runtime: a [`PostgresStore`] must not be dropped on an async thread).
+    /// runtime: a [`PostgresStore`] must not be dropped on an async thread). Starts the group-commit
+    /// writer thread, which holds a handle too and drops it on its own thread once the state is gone.
     pub fn shared(store: Arc<dyn Store>, config: Config) -> Self {
         let epoch = store.epoch();
         let limiter = limiter::RateLimiter::new(config.requests_per_minute);
-        RelayState {
-            inner: Arc::new(Inner { store, epoch, config, limiter, metrics: metrics::Metrics::default() }),
-        }
+        let metrics = metrics::Metrics::default();
+        let committer = commit::Committer::start(
+            store.clone(),
+            metrics.commits.clone(),
+            metrics.pushes_committed.clone(),
+        );
+        RelayState { inner: Arc::new(Inner { store, committer, epoch, config, limiter, metrics }) }
     }
 
     /// The store.
     pub fn store(&self) -> Arc<dyn Store> {
         self.inner.store.clone()
+    }
+
+    /// The group-commit queue pushes are stored through.
+    pub fn committer(&self) -> &commit::Committer {
+        &self.inner.committer
     }
 
     /// The store's epoch, sent with every response.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The relay's counters since it started.
 #[derive(Debug, Default)]
@@ -17,6 +17,10 @@ pub struct Metrics {
     pub changes_served: AtomicU64,
     /// Devices enrolled.
     pub enrolments: AtomicU64,
+    /// Group-commit transactions committed (shared with the writer thread).
+    pub commits: Arc<AtomicU64>,
+    /// Pushes stored by them: divided by `commits`, the mean batch.
+    pub pushes_committed: Arc<AtomicU64>,
     responses: Mutex<BTreeMap<u16, u64>>,
 }
 
@@ -39,6 +43,8 @@ impl Metrics {
             ("shouwang_relay_changes_stored_total", "Changes new to the store.", &self.changes_stored),
             ("shouwang_relay_changes_served_total", "Changes returned by pulls.", &self.changes_served),
             ("shouwang_relay_enrolments_total", "Enrolment codes redeemed.", &self.enrolments),
+            ("shouwang_relay_commits_total", "Group-commit transactions committed.", &*self.commits),
+            ("shouwang_relay_pushes_committed_total", "Pushes stored by them.", &*self.pushes_committed),
         ];
         for (name, help, value) in counters {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");

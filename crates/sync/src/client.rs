@@ -5,7 +5,8 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shouwang_protocol::{
-    decode, encode, PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse, CONTENT_TYPE,
+    decode, encode, FamilyCodeRequest, FamilyCodeResponse, Format, PullResponse, PushRequest, PushResponse,
+    RedeemRequest, RedeemResponse, SpacesResponse, SyncRequest, SyncResponse, CONTENT_TYPE, FORMAT_HEADER,
 };
 use std::time::Duration;
 
@@ -42,12 +43,31 @@ impl Relay {
         self.send(self.http.post(format!("{}/v1/enrol", self.base)).body(encode(request))).await
     }
 
+    /// Asks for a one-time code enrolling a family device for one elder (committee devices only).
+    pub async fn family_code(&self, request: &FamilyCodeRequest) -> Result<FamilyCodeResponse, SyncError> {
+        self.send(self.http.post(format!("{}/v1/enrolments", self.base)).body(encode(request))).await
+    }
+
     /// Pushes changes to a space; returns (answer, request body bytes).
     pub async fn push(&self, space: &str, request: &PushRequest) -> Result<(PushResponse, usize), SyncError> {
         let body = encode(request);
         let len = body.len();
         let url = format!("{}/v1/spaces/{space}/changes", self.base);
         Ok((self.send(self.http.post(url).body(body)).await?, len))
+    }
+
+    /// Pushes changes and pulls the page after the request's cursor in one round trip; returns (answer,
+    /// request body bytes, response body bytes).
+    pub async fn sync(
+        &self,
+        space: &str,
+        request: &SyncRequest,
+    ) -> Result<(SyncResponse, usize, usize), SyncError> {
+        let body = encode(request);
+        let len = body.len();
+        let url = format!("{}/v1/spaces/{space}/sync", self.base);
+        let (answer, received) = self.send_counted(self.http.post(url).body(body)).await?;
+        Ok((answer, len, received))
     }
 
     /// Pulls the page after `after`; returns (page, response body bytes).
@@ -61,6 +81,12 @@ impl Relay {
         self.send_counted(self.http.get(url)).await
     }
 
+    /// Lists the villages this device reads that hold changes, with their heads; returns (listing,
+    /// response body bytes). Only a device enrolled for more than one village needs it.
+    pub async fn spaces(&self) -> Result<(SpacesResponse, usize), SyncError> {
+        self.send_counted(self.http.get(format!("{}/v1/spaces", self.base))).await
+    }
+
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, SyncError> {
         Ok(self.send_counted(request).await?.0)
     }
@@ -70,7 +96,11 @@ impl Relay {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(T, usize), SyncError> {
-        let mut request = request.header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE);
+        // The answer to a request without a body comes in the format named here; one with a body is
+        // answered in the body's format.
+        let mut request = request
+            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+            .header(FORMAT_HEADER, Format::CURRENT.number().to_string());
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

@@ -5,7 +5,13 @@
 //! bytes. Rules it keeps: a change leaves the outbox only when the relay listed its position in `kept`; the
 //! cursor advances with the applied page; a new relay epoch (restored from a backup) means push
 //! everything again and pull from zero; "synced" is recorded only when nothing is left to send and
-//! nothing left to pull. A sync cut at any byte resumes where it stopped.
+//! nothing left to pull. A sync cut at any byte resumes where it stopped. A device enrolled for a
+//! township reads many villages: it lists them (`GET /v1/spaces`) and pulls each one whose head is past
+//! its own cursor for that village ([`Store::space_cursors`](shouwang_core::store::Store::space_cursors)).
+//! A village device starts with one round trip (`POST /v1/spaces/{space}/sync`): its first batch and
+//! the page after its cursor together; it acknowledges that batch only if the answer's digest matches
+//! the changes it sent. Further batches and pages use the push and pull routes. The relay never sends a
+//! device the changes it pushed itself.
 //!
 //! ```no_run
 //! # async fn demo(store: &mut shouwang_core::store::Store) -> Result<(), shouwang_sync::SyncError> {

@@ -96,16 +96,27 @@ fn status(ctx: &Ctx) -> Result<()> {
     let state = store.sync_state()?.ok_or(SyncError::NotEnrolled)?;
     let (pending, bytes) = store.outbox_totals()?;
     let quarantined = store.quarantined()?;
+    let villages = store.space_cursors()?;
     if ctx.json {
         output::json(&serde_json::json!({
             "state": state, "pending_changes": pending, "pending_bytes": bytes, "quarantined": quarantined,
+            "villages": villages,
         }));
         return Ok(());
     }
     println!("中继 / relay          {}", state.relay);
     println!("设备 / device         {} ({}, {})", state.device_id, state.role, state.scope);
     println!("待上传 / pending      {pending} changes, {} KiB", bytes / 1024);
-    println!("已接收至 / cursor     {}", state.cursor);
+    if villages.is_empty() {
+        println!("已接收至 / cursor     {}", state.cursor);
+    } else {
+        // A township device pulls each village under its code with a cursor of its own.
+        let (done, total) = villages.iter().fold((0, 0), |(d, t), v| (d + v.cursor.min(v.head), t + v.head));
+        println!("各村进度 / villages   {} villages, {done}/{total} changes received", villages.len());
+        for v in &villages {
+            println!("  {} {}/{}", v.space, v.cursor.min(v.head), v.head);
+        }
+    }
     println!("上次成功 / last sync  {}", state.last_success.as_deref().unwrap_or("—"));
     if let Some(err) = &state.last_error {
         println!("上次错误 / last error {err}");

@@ -1,8 +1,10 @@
 //! `POST` and `GET /v1/spaces/{space}/changes`: push changes to a village's space, pull them after a
-//! cursor. A push is checked whole before anything is stored: one bad or forbidden change refuses it all.
+//! cursor; `POST /v1/spaces/{space}/sync`: both in one round trip. A push is checked whole before
+//! anything is stored: one bad or forbidden change refuses it all.
 
-use super::{authenticate, body, reply};
+use super::{authenticate, body, reply, requested_format};
 use crate::metrics::Metrics;
+use crate::store::Device;
 use crate::{access, RelayError, RelayState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,7 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
-use shouwang_protocol::{limits, space, PullResponse, PushRequest, PushResponse};
+use shouwang_protocol::{
+    batch_digest, limits, space, Change, PullResponse, PushRequest, PushResponse, SyncRequest, SyncResponse,
+};
 
 fn check_space(code: &str) -> Result<(), RelayError> {
     if space::is_village(code) {
@@ -18,6 +22,65 @@ fn check_space(code: &str) -> Result<(), RelayError> {
     } else {
         Err(RelayError::invalid("space", "must be a 12-digit village code"))
     }
+}
+
+/// Checks a push whole before anything is stored: its size, each change's format (the hash is computed,
+/// never sent: checking the chunk's checksum refuses a damaged change) and the device's right to write
+/// every one of them. Returns the changes with their hashes.
+fn checked(device: &Device, changes: Vec<Change>) -> Result<Vec<(String, Change)>, RelayError> {
+    if changes.len() > limits::MAX_CHANGES_PER_PUSH {
+        return Err(RelayError::TooLarge { field: "changes" });
+    }
+    let mut hashed = Vec::with_capacity(changes.len());
+    for (i, change) in changes.into_iter().enumerate() {
+        change.validate().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
+        let hash = change.hash().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
+        hashed.push((hash, change));
+    }
+    if !hashed.iter().all(|(_, c)| access::may_write_change(device, c)) {
+        return Err(RelayError::Forbidden);
+    }
+    Ok(hashed)
+}
+
+/// Stores checked changes through the group commit and answers once the transaction holding them has
+/// committed.
+async fn store(
+    state: &RelayState,
+    device: &Device,
+    space_code: String,
+    hashed: Vec<(String, Change)>,
+) -> Result<PushResponse, RelayError> {
+    // A push is all or nothing: once stored, every change of it is kept, duplicates included.
+    let kept: Vec<u32> = (0..hashed.len() as u32).collect();
+    let received = hashed.len();
+    let outcome = state.committer().push(space_code, hashed, device.id.clone()).await?;
+    Metrics::add(&state.metrics().changes_received, received);
+    Metrics::add(&state.metrics().changes_stored, outcome.new);
+    tracing::info!(device = %device.id, received, new = outcome.new, "push stored");
+    Ok(PushResponse { epoch: state.epoch().to_string(), kept, cursor: outcome.head })
+}
+
+/// The page after `after` this device may read.
+async fn page(
+    state: &RelayState,
+    device: &Device,
+    space_code: String,
+    after: u64,
+    limit: Option<u32>,
+) -> Result<PullResponse, RelayError> {
+    let limit = limit.unwrap_or(limits::DEFAULT_PAGE).clamp(1, limits::MAX_PAGE);
+    let filter = access::read_filter(device);
+    let page = state.with_store(move |s| s.pull(&space_code, after, limit, &filter)).await?;
+    Metrics::add(&state.metrics().changes_served, page.changes.len());
+    tracing::info!(device = %device.id, served = page.changes.len(), more = page.more, "pull served");
+    Ok(PullResponse {
+        epoch: state.epoch().to_string(),
+        changes: page.changes,
+        next: page.next,
+        more: page.more,
+        latest: page.latest,
+    })
 }
 
 pub(super) async fn push(
@@ -31,29 +94,10 @@ pub(super) async fn push(
     if !access::may_write_space(&device, &space_code) {
         return Err(RelayError::Forbidden);
     }
-    let request: PushRequest = body(&headers, raw)?;
-    if request.changes.len() > limits::MAX_CHANGES_PER_PUSH {
-        return Err(RelayError::TooLarge { field: "changes" });
-    }
-    // The hash is computed, never sent: checking the chunk's checksum refuses a damaged change.
-    let mut hashed = Vec::with_capacity(request.changes.len());
-    for (i, change) in request.changes.into_iter().enumerate() {
-        change.validate().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
-        let hash = change.hash().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
-        hashed.push((hash, change));
-    }
-    if !hashed.iter().all(|(_, c)| access::may_write_change(&device, c)) {
-        return Err(RelayError::Forbidden);
-    }
-    // A push is all or nothing: once stored, every change of it is kept, duplicates included.
-    let kept: Vec<u32> = (0..hashed.len() as u32).collect();
-    let received = hashed.len();
-    let now = crate::now();
-    let outcome = state.with_store(move |s| s.push(&space_code, &hashed, now)).await?;
-    Metrics::add(&state.metrics().changes_received, received);
-    Metrics::add(&state.metrics().changes_stored, outcome.new);
-    tracing::info!(device = %device.id, received, new = outcome.new, "push stored");
-    Ok(reply(&PushResponse { epoch: state.epoch().to_string(), kept, cursor: outcome.head }))
+    let (request, format): (PushRequest, _) = body(&headers, raw)?;
+    let hashed = checked(&device, request.changes)?;
+    let answer = store(&state, &device, space_code, hashed).await?;
+    Ok(reply(format, &answer))
 }
 
 /// The query of a pull.
@@ -76,17 +120,35 @@ pub(super) async fn pull(
     }
     let Query(query) =
         query.map_err(|_| RelayError::invalid("query", "after and limit must be non-negative integers"))?;
-    let after = query.after.unwrap_or(0);
-    let limit = query.limit.unwrap_or(limits::DEFAULT_PAGE).clamp(1, limits::MAX_PAGE);
-    let filter = access::read_filter(&device);
-    let page = state.with_store(move |s| s.pull(&space_code, after, limit, &filter)).await?;
-    Metrics::add(&state.metrics().changes_served, page.changes.len());
-    tracing::info!(device = %device.id, served = page.changes.len(), more = page.more, "pull served");
-    Ok(reply(&PullResponse {
-        epoch: state.epoch().to_string(),
-        changes: page.changes,
-        next: page.next,
-        more: page.more,
-        latest: page.latest,
-    }))
+    let answer = page(&state, &device, space_code, query.after.unwrap_or(0), query.limit).await?;
+    Ok(reply(requested_format(&headers), &answer))
+}
+
+/// A push and a pull in one round trip. The page is read first, bounded by the head at that moment, so
+/// it never holds the changes of this push; the push is then stored through the group commit, and the
+/// answer leaves only after that commit. Without changes it needs only the right to read the space.
+pub(super) async fn sync(
+    State(state): State<RelayState>,
+    Path(space_code): Path<String>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, RelayError> {
+    let device = authenticate(&state, &headers).await?;
+    check_space(&space_code)?;
+    if !access::may_read_space(&device, &space_code) {
+        return Err(RelayError::Forbidden);
+    }
+    let (request, format): (SyncRequest, _) = body(&headers, raw)?;
+    if !request.changes.is_empty() && !access::may_write_space(&device, &space_code) {
+        return Err(RelayError::Forbidden);
+    }
+    let hashed = checked(&device, request.changes)?;
+    let digest = batch_digest(hashed.iter().map(|(hash, _)| hash));
+    let pull = page(&state, &device, space_code.clone(), request.after, Some(request.limit)).await?;
+    let push = if hashed.is_empty() {
+        PushResponse { epoch: state.epoch().to_string(), kept: Vec::new(), cursor: pull.latest }
+    } else {
+        store(&state, &device, space_code, hashed).await?
+    };
+    Ok(reply(format, &SyncResponse { push, digest, pull }))
 }

@@ -1,6 +1,8 @@
-//! `POST /v1/enrol`: a device redeems a one-time code for its token.
+//! `POST /v1/enrol`: a device redeems a one-time code for its token. `POST /v1/enrolments`: a committee
+//! device asks for a family code for one elder of its village (the contact card's QR code).
 
 use super::{body, reply};
+use crate::enrolment::{self, EnrolError, Grant};
 use crate::metrics::Metrics;
 use crate::{secret, RelayError, RelayState};
 use axum::body::Bytes;
@@ -8,7 +10,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use shouwang_protocol::{limits, RedeemRequest, RedeemResponse};
+use shouwang_protocol::{limits, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest, RedeemResponse, Role};
 use std::time::Instant;
 
 pub(super) async fn redeem(
@@ -21,7 +23,7 @@ pub(super) async fn redeem(
         .limiter()
         .check("enrol", Instant::now())
         .map_err(|retry_after| RelayError::RateLimited { retry_after })?;
-    let request: RedeemRequest = body(&headers, raw)?;
+    let (request, format): (RedeemRequest, _) = body(&headers, raw)?;
     let name = request.device_name.trim().to_string();
     if name.is_empty() || name.len() > limits::MAX_DEVICE_NAME {
         return Err(RelayError::invalid("device_name", "must be 1 to 100 bytes"));
@@ -39,12 +41,43 @@ pub(super) async fn redeem(
         .ok_or(RelayError::InvalidCode)?;
     Metrics::add(&state.metrics().enrolments, 1);
     tracing::info!(device = %device.id, role = %device.role, "device enrolled");
-    Ok(reply(&RedeemResponse {
-        token,
-        device_id: device.id,
-        role: device.role,
-        scope: device.scope,
-        elder: device.elder,
-        epoch: state.epoch().to_string(),
-    }))
+    Ok(reply(
+        format,
+        &RedeemResponse {
+            token,
+            device_id: device.id,
+            role: device.role,
+            scope: device.scope,
+            elder: device.elder,
+            epoch: state.epoch().to_string(),
+        },
+    ))
+}
+
+/// How long a family code printed on a contact card stays redeemable: the card is handed over or hung
+/// in the elder's home, and the family scans it on their next visit or call.
+pub const FAMILY_CODE_HOURS: u32 = 30 * 24;
+
+pub(super) async fn family_code(
+    State(state): State<RelayState>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, RelayError> {
+    let device = super::authenticate(&state, &headers).await?;
+    if device.role != Role::Committee {
+        return Err(RelayError::Forbidden);
+    }
+    let (request, format): (FamilyCodeRequest, _) = body(&headers, raw)?;
+    let grant = Grant { role: Role::Family, scope: device.scope.clone(), elder: Some(request.elder) };
+    let now = crate::now();
+    let code = state
+        .with_store(move |s| match enrolment::create(s, &grant, FAMILY_CODE_HOURS, now) {
+            Ok(code) => Ok(Ok(code)),
+            Err(EnrolError::Invalid(field)) => Ok(Err(field)),
+            Err(EnrolError::Store(e)) => Err(e),
+        })
+        .await?
+        .map_err(RelayError::Invalid)?;
+    tracing::info!(device = %device.id, "family code issued");
+    Ok(reply(format, &FamilyCodeResponse { code, expires_at: now + i64::from(FAMILY_CODE_HOURS) * 3600 }))
 }

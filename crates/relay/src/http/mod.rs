@@ -4,16 +4,22 @@
 //! | route | does | answers |
 //! |---|---|---|
 //! | `POST /v1/enrol` | redeems a one-time code | 200 [`RedeemResponse`](shouwang_protocol::RedeemResponse), 400, 401, 413, 415, 429 |
+//! | `POST /v1/enrolments` | a committee device asks for a one-time family code for an elder of its village | 200 [`FamilyCodeResponse`](shouwang_protocol::FamilyCodeResponse), 400, 401, 403, 415, 429 |
+//! | `GET /v1/spaces` | the villages the device reads that hold changes, with their heads | 200 [`SpacesResponse`](shouwang_protocol::SpacesResponse), 401, 429 |
 //! | `POST /v1/spaces/{space}/changes` | stores changes | 200 [`PushResponse`](shouwang_protocol::PushResponse), 400, 401, 403, 413, 415, 429 |
 //! | `GET /v1/spaces/{space}/changes?after=N&limit=M` | changes after a cursor | 200 [`PullResponse`](shouwang_protocol::PullResponse), 400, 401, 403, 429 |
+//! | `POST /v1/spaces/{space}/sync` | a pull and a push in one round trip | 200 [`SyncResponse`](shouwang_protocol::SyncResponse), 400, 401, 403, 413, 415, 429 |
 //! | `GET /healthz` | liveness | 200 `ok` |
 //! | `GET /metrics` | counters, Prometheus text | 200 |
 //!
-//! Bodies are postcard + zstd ([`shouwang_protocol::CONTENT_TYPE`]); errors are JSON. Every response
+//! Bodies are postcard + zstd ([`shouwang_protocol::CONTENT_TYPE`]), answered in the request body's
+//! format, or for a request without a body in the one its `x-shouwang-format` header names; errors are
+//! JSON. Every response
 //! carries the store's epoch in the `x-shouwang-epoch` header.
 
 mod changes;
 mod enrol;
+mod spaces;
 
 use crate::{RelayError, RelayState};
 use axum::body::Bytes;
@@ -25,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
-use shouwang_protocol::{limits, CONTENT_TYPE};
+use shouwang_protocol::{limits, Format, CONTENT_TYPE, FORMAT_HEADER};
 use std::future::Future;
 use std::time::Instant;
 use tower_http::timeout::TimeoutLayer;
@@ -39,7 +45,10 @@ pub fn router(state: RelayState) -> Router {
     let timeout = state.config().request_timeout;
     Router::new()
         .route("/v1/enrol", post(enrol::redeem))
+        .route("/v1/enrolments", post(enrol::family_code))
+        .route("/v1/spaces", get(spaces::list))
         .route("/v1/spaces/{space}/changes", post(changes::push).get(changes::pull))
+        .route("/v1/spaces/{space}/sync", post(changes::sync))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
@@ -96,11 +105,12 @@ async fn authenticate(state: &RelayState, headers: &HeaderMap) -> Result<crate::
     Ok(device)
 }
 
-/// Decodes a request body, mapping each failure to its status.
+/// Decodes a request body, mapping each failure to its status; returns it with its format, the one to
+/// answer in.
 fn body<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<T, RelayError> {
+) -> Result<(T, Format), RelayError> {
     let body = body.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => RelayError::TooLarge { field: "body" },
         _ => RelayError::invalid("body", "could not be read"),
@@ -109,13 +119,26 @@ fn body<T: DeserializeOwned>(
     if content_type != Some(CONTENT_TYPE) {
         return Err(RelayError::UnsupportedMediaType);
     }
-    shouwang_protocol::decode(&body).map_err(|e| match e {
+    let message = shouwang_protocol::decode(&body).map_err(|e| match e {
         shouwang_protocol::WireError::TooLarge => RelayError::TooLarge { field: "body" },
         _ => RelayError::invalid("body", "not a valid postcard+zstd message"),
-    })
+    })?;
+    Ok((message, Format::of(&body).unwrap_or(Format::CURRENT)))
 }
 
-/// An encoded response body.
-fn reply<T: serde::Serialize>(message: &T) -> Response {
-    ([(header::CONTENT_TYPE, CONTENT_TYPE)], shouwang_protocol::encode(message)).into_response()
+/// The format a request without a body asks its answer in ([`FORMAT_HEADER`]); the current one if it
+/// names none, or one this build does not know (a newer device reads every older format).
+fn requested_format(headers: &HeaderMap) -> Format {
+    headers
+        .get(FORMAT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u8>().ok())
+        .and_then(Format::from_number)
+        .unwrap_or(Format::CURRENT)
+}
+
+/// An encoded response body, in the format the request came in: a device reads the formats of its own
+/// build, so the relay never answers in a newer one than it spoke.
+fn reply<T: serde::Serialize>(format: Format, message: &T) -> Response {
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], shouwang_protocol::encode_as(format, message)).into_response()
 }

@@ -3,13 +3,21 @@
 //! processes may share, `serve --database postgres://…`).
 //!
 //! The trait is small on purpose and both stores behave alike; every method is blocking and the HTTP
-//! layer calls it from `spawn_blocking`. A store keeps changes as opaque bytes and never decodes them.
+//! layer calls it from `spawn_blocking`, or, for pushes, from the group-commit writer
+//! ([`crate::commit`]), which stores every push queued while a commit was in flight in one transaction. A store keeps changes as opaque bytes and never decodes them.
 
 mod postgres;
 mod sqlite;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// The smallest string after every code starting with the digits `prefix`: `prefix` followed by `:`,
+/// the character after `9` in SQLite's binary order. `space >= prefix AND space < upper_bound(prefix)` is
+/// then a range the `(space, seq)` key answers directly.
+fn upper_bound(prefix: &str) -> String {
+    format!("{prefix}:")
+}
 
 use serde::Serialize;
 use shouwang_protocol::{Change, Role};
@@ -84,6 +92,8 @@ pub struct ReadFilter {
     pub kinds: &'static [&'static str],
     /// Only this elder's documents, if set.
     pub elder: Option<String>,
+    /// Leave out the changes this device pushed itself (first or again): it has them already.
+    pub device: Option<String>,
 }
 
 /// The result of a push.
@@ -93,6 +103,17 @@ pub struct PushOutcome {
     pub new: usize,
     /// The space's highest sequence number afterwards.
     pub head: u64,
+}
+
+/// One push of a group commit: the changes a request brought to a space, each with its hash.
+#[derive(Debug, Clone, Copy)]
+pub struct Push<'a> {
+    /// The village's space.
+    pub space: &'a str,
+    /// The changes, each with its hash (hex, computed by the caller from the bytes).
+    pub changes: &'a [(String, Change)],
+    /// The device that pushed them, recorded with each so that its pulls leave them out.
+    pub pusher: Option<&'a str>,
 }
 
 /// One page of a pull.
@@ -136,9 +157,20 @@ pub trait Store: Send + Sync + 'static {
     fn devices(&self) -> Result<Vec<Device>, StoreError>;
     /// Revokes a device; `false` if there is no such unrevoked device.
     fn revoke(&self, device_id: &str, now: i64) -> Result<bool, StoreError>;
+    /// Stores several pushes in one durable transaction (one commit, one sync to disk) before returning:
+    /// in order, with the outcome each would have had pushed alone after the ones before it (each hash
+    /// once per space; numbers contiguous per space). An error stores none of them.
+    fn push_many(&self, pushes: &[Push<'_>], now: i64) -> Result<Vec<PushOutcome>, StoreError>;
     /// Stores changes in a space, each given with its hash (hex, computed by the caller from the bytes),
-    /// each hash once, durably (synced) before returning.
-    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError>;
+    /// each hash once, durably (synced) before returning: [`Store::push_many`] with one push, from no
+    /// device in particular.
+    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError> {
+        let outcomes = self.push_many(&[Push { space, changes, pusher: None }], now)?;
+        outcomes.into_iter().next().ok_or_else(|| StoreError::Corrupt("a push without an outcome".into()))
+    }
+    /// The spaces whose code starts with `prefix` and that hold at least one change, each with its head
+    /// (highest sequence number), in code order: what a township device lists before pulling.
+    fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError>;
     /// The changes after `after` that pass `filter`, at most `limit`.
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError>;
 }

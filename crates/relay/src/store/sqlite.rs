@@ -1,30 +1,66 @@
 //! [`SqliteStore`]: the relay's store in one SQLite file (`relay.sqlite3` in the data directory), in WAL
-//! mode with `synchronous=FULL`, so a push is on disk when it is answered. The schema is the numbered SQL
+//! mode with `synchronous=FULL`, so a push is on disk when it is answered (`NORMAL` would skip the sync at
+//! commit; group commit, not a weaker setting, is what makes pushes cheap). One connection writes; token
+//! look-ups and pulls use read-only connections, which WAL lets run during a commit. The schema is the numbered SQL
 //! in `crates/relay/schema/`, versioned with `PRAGMA user_version`.
 
-use super::{Device, Enrolment, Page, PushOutcome, ReadFilter, Store, StoreError};
+use super::{Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouwang_protocol::{Change, DocRef, Role};
-use std::path::Path;
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// The schema's migrations, in order; the store's `user_version` is how many are applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../../schema/001_init.sql")];
+const MIGRATIONS: [&str; 2] =
+    [include_str!("../../schema/001_init.sql"), include_str!("../../schema/002_pushers.sql")];
 
-/// The relay's store in SQLite, behind one connection.
+/// The relay's store in SQLite: one connection writes, a few read-only ones serve token look-ups and
+/// pulls (in WAL mode readers do not wait for the writer's commit and its sync to disk).
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    path: PathBuf,
     epoch: String,
+}
+
+/// A read-only connection, given back to the store's idle readers when dropped.
+struct Reader<'a> {
+    store: &'a SqliteStore,
+    conn: Option<Connection>,
+}
+
+impl Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut idle = self.store.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if idle.len() < SqliteStore::IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
 }
 
 impl SqliteStore {
     /// The name of the database file in the data directory.
     pub const FILE: &'static str = "relay.sqlite3";
 
+    /// How many idle read-only connections are kept open (more are opened while many reads run at once).
+    pub const IDLE_READERS: usize = 8;
+
     /// Opens (creating if needed) the store in `dir`, migrating it to the current schema.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let mut conn = Connection::open(dir.join(Self::FILE))?;
+        let path = dir.join(Self::FILE);
+        let mut conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -40,11 +76,27 @@ impl SqliteStore {
                 epoch
             }
         };
-        Ok(SqliteStore { conn: Mutex::new(conn), epoch })
+        Ok(SqliteStore { conn: Mutex::new(conn), readers: Mutex::new(Vec::new()), path, epoch })
     }
 
+    /// The writing connection.
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// An idle read-only connection, or a new one.
+    fn reader(&self) -> Result<Reader<'_>, StoreError> {
+        let idle = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open(&self.path)?;
+                conn.pragma_update(None, "query_only", "ON")?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                conn
+            }
+        };
+        Ok(Reader { store: self, conn: Some(conn) })
     }
 }
 
@@ -133,14 +185,11 @@ impl Store for SqliteStore {
     }
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL"),
-                [token_hash],
-                device,
-            )
-            .optional()?)
+        let reader = self.reader()?;
+        let mut stmt = reader.prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL"
+        ))?;
+        Ok(stmt.query_row([token_hash], device).optional()?)
     }
 
     fn touch(&self, device_id: &str, now: i64) -> Result<(), StoreError> {
@@ -164,34 +213,60 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
-    fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError> {
+    fn push_many(&self, pushes: &[Push<'_>], now: i64) -> Result<Vec<PushOutcome>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut head: i64 =
-            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE space = ?1", [space], |r| {
-                r.get(0)
-            })?;
-        let mut new = 0;
+        let mut heads: HashMap<&str, i64> = HashMap::new();
+        let mut outcomes = Vec::with_capacity(pushes.len());
         {
-            let mut insert = tx.prepare(
-                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (space, hash) DO NOTHING",
+            let mut read_head =
+                tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE space = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (space, hash) DO NOTHING",
             )?;
-            for (hash, c) in changes {
-                let n =
-                    insert.execute(params![space, head + 1, hash, c.doc.elder, c.doc.kind, c.bytes, now])?;
-                if n > 0 {
-                    head += 1;
-                    new += 1;
+            // A change the space already holds, pushed by another device than its first pusher.
+            let mut repush = tx.prepare_cached(
+                "INSERT INTO repushes (space, seq, device)
+                 SELECT space, seq, ?3 FROM changes WHERE space = ?1 AND hash = ?2 AND pusher IS NOT ?3
+                 ON CONFLICT DO NOTHING",
+            )?;
+            for push in pushes {
+                let head = match heads.get_mut(push.space) {
+                    Some(head) => head,
+                    None => {
+                        let head: i64 = read_head.query_row([push.space], |r| r.get(0))?;
+                        heads.entry(push.space).or_insert(head)
+                    }
+                };
+                let mut new = 0;
+                for (hash, c) in push.changes {
+                    let n = insert.execute(params![
+                        push.space,
+                        *head + 1,
+                        hash,
+                        c.doc.elder,
+                        c.doc.kind,
+                        c.bytes,
+                        now,
+                        push.pusher
+                    ])?;
+                    if n > 0 {
+                        *head += 1;
+                        new += 1;
+                    } else if let Some(pusher) = push.pusher {
+                        repush.execute(params![push.space, hash, pusher])?;
+                    }
                 }
+                outcomes.push(PushOutcome { new, head: *head as u64 });
             }
         }
         tx.commit()?;
-        Ok(PushOutcome { new, head: head as u64 })
+        Ok(outcomes)
     }
 
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let kinds = serde_json::to_string(filter.kinds).expect("a list of strings serialises");
         // The head is read first and bounds the page: a change committed while this page is read has a
         // higher number and is served next time, never skipped by the jump to the head below.
@@ -203,21 +278,49 @@ impl Store for SqliteStore {
             "SELECT seq, elder, kind, bytes FROM changes
              WHERE space = ?1 AND seq > ?2 AND seq <= ?6 AND (?3 IS NULL OR elder = ?3)
                AND kind IN (SELECT value FROM json_each(?4))
+               AND (?7 IS NULL OR ((pusher IS NULL OR pusher <> ?7) AND NOT EXISTS (
+                   SELECT 1 FROM repushes r WHERE r.space = ?1 AND r.seq = changes.seq AND r.device = ?7)))
              ORDER BY seq LIMIT ?5",
         )?;
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         let mut changes = stmt
-            .query_map(params![space, after, filter.elder, kinds, i64::from(limit) + 1, head], |r| {
-                let seq: i64 = r.get(0)?;
-                let change = Change { doc: DocRef { elder: r.get(1)?, kind: r.get(2)? }, bytes: r.get(3)? };
-                Ok((seq as u64, change))
-            })?
+            .query_map(
+                params![space, after, filter.elder, kinds, i64::from(limit) + 1, head, filter.device],
+                |r| {
+                    let seq: i64 = r.get(0)?;
+                    let change =
+                        Change { doc: DocRef { elder: r.get(1)?, kind: r.get(2)? }, bytes: r.get(3)? };
+                    Ok((seq as u64, change))
+                },
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         let more = changes.len() > limit as usize;
         changes.truncate(limit as usize);
         let latest = (head as u64).max(after as u64);
         let next = if more { changes.last().map_or(0, |(seq, _)| *seq) } else { latest };
         Ok(Page { changes, more, next, latest })
+    }
+
+    fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let conn = self.reader()?;
+        // A skip scan over the (space, seq) key: each step jumps to the next space in the range, and each
+        // head is one look-up, so the cost grows with the villages listed, not with their changes.
+        let mut stmt = conn.prepare_cached(
+            "WITH RECURSIVE s (space) AS (
+                 SELECT min(space) FROM changes WHERE space >= ?1 AND space < ?2
+                 UNION ALL
+                 SELECT (SELECT min(space) FROM changes WHERE space > s.space AND space < ?2)
+                 FROM s WHERE s.space IS NOT NULL
+             )
+             SELECT space, (SELECT max(seq) FROM changes c WHERE c.space = s.space)
+             FROM s WHERE space IS NOT NULL ORDER BY space",
+        )?;
+        let rows = stmt
+            .query_map(params![prefix, super::upper_bound(prefix)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 }
 
@@ -233,7 +336,7 @@ mod tests {
         (change.hash().unwrap(), change)
     }
 
-    const ALL: ReadFilter = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None };
+    const ALL: ReadFilter = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
 
     #[test]
     fn the_schema_migrates_once_and_a_newer_store_is_refused() {
@@ -255,12 +358,90 @@ mod tests {
         assert_eq!(store.push("511902106202", &a, 0).unwrap(), PushOutcome { new: 0, head: 2 });
         let page = store.pull("511902106202", 0, 10, &ALL).unwrap();
         assert_eq!(page.changes.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2]);
-        let cards = ReadFilter { kinds: &["card"], elder: Some("a".repeat(32)) };
+        let cards = ReadFilter { kinds: &["card"], elder: Some("a".repeat(32)), device: None };
         assert_eq!(store.pull("511902106202", 0, 10, &cards).unwrap().changes.len(), 1);
-        let none = ReadFilter { kinds: &["card"], elder: Some("b".repeat(32)) };
+        let none = ReadFilter { kinds: &["card"], elder: Some("b".repeat(32)), device: None };
         let page = store.pull("511902106202", 0, 10, &none).unwrap();
         assert_eq!((page.changes.len(), page.more, page.next), (0, false, 2), "skips to the head");
         let page = store.pull("511902106202", 0, 1, &ALL).unwrap();
         assert_eq!((page.changes.len(), page.more, page.next), (1, true, 1));
+    }
+
+    #[test]
+    fn a_pull_leaves_out_what_the_device_pushed_first_or_again_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let space = "511902106202";
+        let (one, two, three) = (change('a', "card", 1), change('a', "card", 2), change('a', "card", 3));
+        let (x_first, y_first) = ([one.clone(), two.clone()], [two.clone(), three.clone()]);
+        let pushes = [
+            Push { space, changes: &x_first, pusher: Some("x") },
+            Push { space, changes: &y_first, pusher: Some("y") },
+        ];
+        store.push_many(&pushes, 0).unwrap();
+        // Later, y pushes again the change x brought first (after a restore, say).
+        store.push_many(&[Push { space, changes: &x_first[..1], pusher: Some("y") }], 0).unwrap();
+        let seen = |device: Option<&str>| {
+            let filter = ReadFilter { device: device.map(str::to_owned), ..ALL };
+            let page = store.pull(space, 0, 10, &filter).unwrap();
+            (page.changes.into_iter().map(|(seq, _)| seq).collect::<Vec<_>>(), page.next)
+        };
+        assert_eq!(seen(Some("x")), (vec![3], 3), "x is sent only what y brought");
+        assert_eq!(seen(Some("y")), (vec![], 3), "y pushed all three, two of them after x");
+        assert_eq!(seen(Some("z")), (vec![1, 2, 3], 3));
+        assert_eq!(seen(None), (vec![1, 2, 3], 3));
+    }
+
+    #[test]
+    fn spaces_under_a_prefix_are_listed_with_their_heads() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(store.spaces("511902106").unwrap(), []);
+        let a = [change('a', "card", 1), change('a', "card", 2), change('a', "card", 3)];
+        store.push("511902106203", &a, 0).unwrap();
+        store.push("511902106202", &a[..2], 0).unwrap();
+        store.push("511902107201", &a[..1], 0).unwrap();
+        let township = [("511902106202".to_string(), 2), ("511902106203".to_string(), 3)];
+        assert_eq!(store.spaces("511902106").unwrap(), township);
+        assert_eq!(store.spaces("511902106203").unwrap(), [("511902106203".to_string(), 3)]);
+        assert_eq!(store.spaces("511902").unwrap().len(), 3);
+        assert_eq!(store.spaces("511903").unwrap(), []);
+    }
+
+    #[test]
+    fn a_batch_numbers_as_its_pushes_would_one_by_one_and_a_failing_batch_stores_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let (a, b) = ("511902106202", "511902106203");
+        let first = [change('a', "card", 1), change('a', "card", 2)];
+        let second = [change('a', "card", 2), change('a', "card", 3)];
+        let pushes = [
+            Push { space: a, changes: &first, pusher: None },
+            Push { space: b, changes: &first[..1], pusher: None },
+            Push { space: a, changes: &second, pusher: None },
+        ];
+        let outcomes = store.push_many(&pushes, 0).unwrap();
+        let expected = [(2, 2), (1, 1), (1, 3)].map(|(new, head)| PushOutcome { new, head });
+        assert_eq!(outcomes, expected);
+
+        // A database failure in any push of a batch rolls back all of them.
+        Connection::open(dir.path().join(SqliteStore::FILE))
+            .unwrap()
+            .execute_batch(&format!(
+                "CREATE TRIGGER refuse BEFORE INSERT ON changes WHEN NEW.elder = '{}'
+                 BEGIN SELECT RAISE(ABORT, 'the disk refused'); END;",
+                "f".repeat(32)
+            ))
+            .unwrap();
+        let good = [change('a', "card", 4)];
+        let refused = [change('f', "card", 5)];
+        let pushes = [
+            Push { space: b, changes: &good, pusher: None },
+            Push { space: a, changes: &refused, pusher: None },
+            Push { space: a, changes: &good, pusher: None },
+        ];
+        assert!(store.push_many(&pushes, 0).is_err());
+        assert_eq!(store.pull(a, 0, 10, &ALL).unwrap().latest, 3, "nothing of the batch is stored");
+        assert_eq!(store.pull(b, 0, 10, &ALL).unwrap().latest, 1);
     }
 }

@@ -96,6 +96,19 @@ impl Device {
         self.push_raw(space, encode(&PushRequest { changes: changes.to_vec() })).await
     }
 
+    /// `POST …/sync`: pushes `changes` and pulls the page after `after` in one round trip.
+    pub async fn sync_raw(&self, space: &str, changes: &[Change], after: u64) -> reqwest::Response {
+        let request = shouwang_protocol::SyncRequest { changes: changes.to_vec(), after, limit: 500 };
+        self.http
+            .post(format!("{}/v1/spaces/{space}/sync", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CT)
+            .body(encode(&request))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn pull_raw(&self, space: &str, after: u64, limit: u32) -> reqwest::Response {
         self.http
             .get(format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.url))

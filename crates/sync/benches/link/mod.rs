@@ -89,6 +89,22 @@ impl Relay {
         format!("http://{}", self.addr)
     }
 
+    /// The requests it has answered so far (every status): round trips, as the relay counts them.
+    pub fn requests(&self) -> u64 {
+        let metrics = self.state.metrics().render();
+        metrics
+            .lines()
+            .filter(|l| l.starts_with("shouwang_relay_responses_total{"))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+
+    /// Its group commits so far: (transactions, pushes they stored).
+    pub fn commits(&self) -> (u64, u64) {
+        let metrics = self.state.metrics();
+        (metrics.commits.load(Ordering::Relaxed), metrics.pushes_committed.load(Ordering::Relaxed))
+    }
+
     /// A one-time enrolment code for `role` in `scope`.
     pub fn code(&self, role: Role, scope: &str) -> String {
         let grant = Grant { role, scope: scope.into(), elder: None };

@@ -13,7 +13,7 @@
 
 use super::documents::{self, heads_text};
 use super::{projection, Error, Result, Store};
-use crate::doc::DocId;
+use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
 use automerge::{ActorId, Change};
 use chrono::{DateTime, Utc};
@@ -21,6 +21,9 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+
+mod spaces;
+pub use spaces::SpaceCursor;
 
 /// How this device is enrolled, and where its sync stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,7 +43,8 @@ pub struct SyncState {
     pub elder: Option<String>,
     /// The relay epoch the cursor belongs to.
     pub epoch: String,
-    /// Last relay sequence number applied.
+    /// Last relay sequence number applied (a village device; a device enrolled for a township keeps one
+    /// per village, [`Store::space_cursors`]).
     pub cursor: u64,
     /// When everything was last acknowledged and pulled (RFC 3339).
     pub last_success: Option<String>,
@@ -92,7 +96,8 @@ pub struct ReviewItem {
     pub elder: ElderId,
     /// Their name, as this device shows it.
     pub name: String,
-    /// The field, or `id_number` for two records with one ID number.
+    /// The field; `id_number` for two records with one ID number; `visits.<id>` for a submitted visit
+    /// another device rewrote (the value is the visit as first submitted).
     pub field: String,
     /// Every value written.
     pub values: Vec<serde_json::Value>,
@@ -141,7 +146,8 @@ impl Store {
     }
 
     /// Records an enrolment. The outbox is kept: local edits are never dropped by a new enrolment.
-    /// Enrolling with another relay (or epoch) starts the pull from zero and queues every change again.
+    /// Enrolling with another relay (or epoch) starts the pull from zero and queues every change again;
+    /// any enrolment clears the per-village cursors ([`Store::space_cursors`]).
     pub fn set_enrolment(&mut self, state: &SyncState, now: DateTime<Utc>) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let previous: Option<(String, String)> = tx
@@ -166,6 +172,8 @@ impl Store {
         if previous.is_some() && !same_relay {
             requeue_all(&tx, &now.to_rfc3339())?;
         }
+        // A new enrolment may cover other villages: every village is pulled again from zero.
+        spaces::clear(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -233,6 +241,7 @@ impl Store {
         if changed {
             requeue_all(&tx, &now.to_rfc3339())?;
             tx.execute("UPDATE sync_state SET epoch = ?1, cursor = 0 WHERE id = 1", [epoch])?;
+            spaces::clear(&tx)?;
         }
         tx.commit()?;
         Ok(changed)
@@ -245,6 +254,29 @@ impl Store {
         next: u64,
         now: DateTime<Utc>,
     ) -> Result<Applied> {
+        self.apply_page(None, changes, next, now)
+    }
+
+    /// Applies a page of one village's changes and moves that village's cursor (of
+    /// [`Store::space_cursors`]) to `next`, in one transaction: how a township device pulls each village.
+    pub fn apply_remote_in(
+        &mut self,
+        space: &str,
+        changes: &[IncomingChange],
+        next: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Applied> {
+        self.apply_page(Some(space), changes, next, now)
+    }
+
+    /// Applies a page and moves the device's cursor, or `space`'s, to `next`.
+    fn apply_page(
+        &mut self,
+        space: Option<&str>,
+        changes: &[IncomingChange],
+        next: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Applied> {
         let actor = ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default());
         let stamp = now.to_rfc3339();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -253,9 +285,12 @@ impl Store {
         for change in changes {
             by_elder.entry(change.doc.elder.clone()).or_default().push(change);
         }
-        let mut touched = Vec::new();
+        let mut touched: Vec<DocId> = Vec::new();
         for (elder, incoming) in by_elder {
-            let mut docs = documents::load(&tx, &elder, &actor)?;
+            let mut kinds: Vec<DocKind> = incoming.iter().map(|c| c.doc.kind).collect();
+            kinds.sort();
+            kinds.dedup();
+            let mut docs = documents::load_kinds(&tx, &elder, &kinds, &actor)?;
             let mut changed = false;
             for c in incoming {
                 let loaded = docs.iter_mut().find(|l| l.kind == c.doc.kind).expect("every kind is loaded");
@@ -273,16 +308,33 @@ impl Store {
                 }
             }
             if changed {
+                for loaded in docs.iter_mut() {
+                    if loaded.doc.get_heads() != loaded.before {
+                        touched.push(DocId { elder: elder.clone(), kind: loaded.kind });
+                    }
+                }
                 store_docs(&tx, &elder, &mut docs)?;
-                touched.push(elder);
             }
         }
         report.released = release_quarantine(&tx, &actor, &mut touched)?;
-        for elder in &touched {
-            let docs = documents::load(&tx, elder, &actor)?;
-            projection::project(&tx, elder, &docs)?;
+        // Refresh the projection per subject, for the kinds that changed (an elder's row from record
+        // kinds only: a helper's or an organisation's subject never makes an elder row).
+        let mut by_subject: BTreeMap<ElderId, Vec<DocKind>> = BTreeMap::new();
+        for doc in touched {
+            let kinds = by_subject.entry(doc.elder).or_default();
+            if !kinds.contains(&doc.kind) {
+                kinds.push(doc.kind);
+            }
         }
-        tx.execute("UPDATE sync_state SET cursor = max(cursor, ?1) WHERE id = 1", [next as i64])?;
+        for (subject, kinds) in &by_subject {
+            projection::refresh(&tx, subject, kinds, &actor)?;
+        }
+        match space {
+            None => {
+                tx.execute("UPDATE sync_state SET cursor = max(cursor, ?1) WHERE id = 1", [next as i64])?;
+            }
+            Some(space) => spaces::advance(&tx, space, next)?,
+        }
         tx.commit()?;
         Ok(report)
     }
@@ -344,6 +396,21 @@ impl Store {
             let elder: ElderId = id.parse().map_err(|reason| Error::Corrupt { doc: id.clone(), reason })?;
             items.push(ReviewItem { elder, name, field: "id_number".into(), values: vec![number.into()] });
         }
+        // A submitted visit is immutable; an entry another device rewrote is shown as first submitted
+        // and put before the committee here.
+        for (visit, elder, original) in self.visit_rewrites()? {
+            let name: Option<String> = self
+                .conn
+                .prepare_cached("SELECT name FROM elders WHERE elder_id = ?1")?
+                .query_row([elder.to_string()], |r| r.get(0))
+                .optional()?;
+            items.push(ReviewItem {
+                elder,
+                name: name.unwrap_or_default(),
+                field: format!("visits.{visit}"),
+                values: vec![original],
+            });
+        }
         Ok(items)
     }
 }
@@ -397,7 +464,7 @@ fn quarantine(
 fn release_quarantine(
     tx: &rusqlite::Transaction<'_>,
     actor: &ActorId,
-    touched: &mut Vec<ElderId>,
+    touched: &mut Vec<DocId>,
 ) -> Result<usize> {
     let mut released = 0;
     loop {
@@ -408,14 +475,13 @@ fn release_quarantine(
         let mut progress = false;
         for (hash, doc_id, bytes) in waiting {
             let Ok(doc) = doc_id.parse::<DocId>() else { continue };
-            let mut docs = documents::load(tx, &doc.elder, actor)?;
-            let loaded = docs.iter_mut().find(|l| l.kind == doc.kind).expect("every kind is loaded");
-            match apply_one(&mut loaded.doc, &bytes).1 {
+            let mut docs = [documents::load_one(tx, &doc.elder, doc.kind, actor)?];
+            match apply_one(&mut docs[0].doc, &bytes).1 {
                 Outcome::Applied | Outcome::Duplicate => {
                     store_docs(tx, &doc.elder, &mut docs)?;
                     tx.execute("DELETE FROM quarantine WHERE hash = ?1", [&hash])?;
-                    if !touched.contains(&doc.elder) {
-                        touched.push(doc.elder.clone());
+                    if !touched.contains(&doc) {
+                        touched.push(doc.clone());
                     }
                     released += 1;
                     progress = true;

@@ -205,3 +205,30 @@ fn the_same_elder_registered_on_two_tablets_becomes_one_with_the_clash_on_the_re
     assert!(review.iter().any(|r| r.field == "address"), "{review:?}");
     assert!(review.iter().any(|r| r.field == "children"), "{review:?}");
 }
+
+#[test]
+fn a_township_office_keeps_one_cursor_per_village_moved_with_its_page_and_cleared_by_a_new_epoch() {
+    let mut office = tablet();
+    let mut state = enrolled("http://r", "e1");
+    (state.role, state.scope) = ("township".into(), "511902106000".into());
+    office.store.set_enrolment(&state, now()).unwrap();
+    let mut village = tablet();
+    for e in elders(2) {
+        village.store.add_elder(e, now()).unwrap();
+    }
+    office.store.note_space_heads(&[("511902106202".into(), 9), ("511902106203".into(), 4)]).unwrap();
+    let applied = office.store.apply_remote_in("511902106202", &outgoing(&village.store), 9, now()).unwrap();
+    assert!(applied.applied > 0);
+    assert_eq!(records(&office.store).len(), 2, "the village's elders are on the office's store");
+    office.store.apply_remote_in("511902106202", &[], 3, now()).unwrap();
+    let cursors = office.store.space_cursors().unwrap();
+    let at: Vec<(&str, u64, u64)> = cursors.iter().map(|c| (c.space.as_str(), c.cursor, c.head)).collect();
+    assert_eq!(at, [("511902106202", 9, 9), ("511902106203", 0, 4)], "never back; the other waits");
+    assert_eq!(office.store.sync_state().unwrap().unwrap().cursor, 0, "the device's own cursor is untouched");
+
+    assert!(office.store.observe_epoch("e2", now()).unwrap());
+    assert_eq!(office.store.space_cursors().unwrap(), [], "a restored relay: every village from zero");
+    office.store.apply_remote_in("511902106203", &[], 4, now()).unwrap();
+    office.store.set_enrolment(&state, now()).unwrap();
+    assert_eq!(office.store.space_cursors().unwrap(), [], "a new enrolment: every village from zero");
+}
