@@ -305,3 +305,215 @@ pub fn sample_elder() -> Elder {
     });
     elder
 }
+
+/// The helpers, organisation, assignments and visits the demo village gets ([`demo_services`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DemoServices {
+    /// Helpers filed.
+    pub helpers: usize,
+    /// Elders assigned a helper.
+    pub assigned: usize,
+    /// Elders no helper reaches on foot (served by phone and video).
+    pub remote: usize,
+    /// Visits logged.
+    pub visits: usize,
+}
+
+/// The demo village's helpers, living beside elders: going through the elders, one who lives beyond
+/// every helper's walk (Bazhou's 15 minutes) gets a helper next door, up to one helper for every six
+/// elders; the elders left beyond reach are the village's remote ones.
+pub fn demo_helpers(elders: &[Elder], seed: u64) -> Vec<(crate::helper::HelperId, crate::helper::Helper)> {
+    let mut rng = Rng::new(seed ^ 0x4e1b);
+    let cap = (elders.len() / 6).max(1);
+    let reach = crate::reach::Walk::of(&crate::policy::Policy::builtin("sichuan").expect("built in"))
+        .straight_line_reach_m();
+    let mut homes: Vec<Position> = Vec::new();
+    let mut beside = Vec::new();
+    for e in elders {
+        let Some(h) = e.home else { continue };
+        if homes.len() < cap && homes.iter().all(|x| crate::reach::distance_m(*x, h) > reach) {
+            homes.push(h);
+            beside.push(e);
+        }
+    }
+    beside
+        .into_iter()
+        .map(|beside| {
+            let home = beside.home.map(|p| Position {
+                lat: p.lat + (rng.unit() - 0.5) * 0.002,
+                lon: p.lon + (rng.unit() - 0.5) * 0.002,
+            });
+            let sex_female = rng.chance(0.7);
+            let name = format!(
+                "{}{}",
+                rng.pick(SURNAMES),
+                if sex_female { rng.pick(FEMALE_GIVEN) } else { rng.pick(MALE_GIVEN) }
+            );
+            let id: crate::helper::HelperId =
+                format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64()).parse().expect("32 hex digits");
+            let helper = crate::helper::Helper {
+                id: None,
+                name,
+                phone: Some(format!(
+                    "1{}{:08}",
+                    rng.pick(&["38", "39", "58", "86"]),
+                    rng.range(0, 99_999_999)
+                )),
+                home,
+                availability: rng
+                    .pick(&["每天上午", "每天下午", "农忙时节除外，每天", "周一至周五"])
+                    .to_string(),
+                filed_on: beside.sign_off.date,
+                status: crate::helper::HelperStatus::Active,
+                replaced_by: None,
+                walks: Default::default(),
+            };
+            (id, helper)
+        })
+        .collect()
+}
+
+/// The demo village's organisation (seed 004's three levels).
+pub fn demo_org(village: &DemoVillage) -> crate::org::Org {
+    use crate::org::{Body, Member, Org};
+    let member = |id: &str, name: &str, title: &str, phone: &str| Member {
+        id: id.into(),
+        name: name.into(),
+        title: title.into(),
+        phone: Some(phone.into()),
+    };
+    Org {
+        district: Body {
+            name: "巴州区农村互助养老工作领导小组".into(),
+            members: vec![
+                member("d1", "赵志刚", "组长（区政府分管副区长）", "0827-5262001"),
+                member("d2", "孙文华", "副组长（区民政局局长）", "0827-5262002"),
+            ],
+        },
+        township: Body {
+            name: "梁永镇互助养老服务大队".into(),
+            members: vec![
+                member("t1", "周国平", "大队长（镇党委副书记）", "13908271001"),
+                member("t2", "吴秀兰", "联村领导", "13908271002"),
+            ],
+        },
+        village: Body {
+            name: format!("{}互助养老服务小队", village.name),
+            members: vec![
+                member("v1", "王德明", "小队长（村党支部书记）", "13908272001"),
+                member("v2", "张晓燕", "联户人员", "13908272002"),
+                member("v3", "李国平", "联户人员", "13908272003"),
+            ],
+        },
+    }
+}
+
+/// Gives the demo village its organisation, helpers (with homes), assignments by walking reach (a
+/// remote elder goes to the nearest helper for phone and video visits) and about three months of
+/// visits up to `now`. Deterministic for a seed; does nothing when the registry already has helpers.
+pub fn demo_services(
+    store: &mut crate::store::Store,
+    village: &DemoVillage,
+    elders: &[Elder],
+    seed: u64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::store::Result<DemoServices> {
+    use crate::visit::{Check, Checks, Fix, Mode, Service as S, Visit};
+    let mut report = DemoServices::default();
+    if !store.helpers()?.is_empty() || elders.is_empty() {
+        return Ok(report);
+    }
+    store.set_org(demo_org(village), now)?;
+    let helpers = demo_helpers(elders, seed);
+    for (id, helper) in &helpers {
+        store.add_helper_with_id(id, helper.clone(), now)?;
+    }
+    report.helpers = helpers.len();
+    let plan = store.suggest_assignment(true)?;
+    store.apply_plan(&plan, now)?;
+    report.remote = plan.remote.len();
+    let walk = store.walk();
+    let (elders_at, helpers_at, _) = store.reach_inputs()?;
+    for id in &plan.remote {
+        let Some(elder) = elders_at.iter().find(|e| e.id == *id) else { continue };
+        let nearest = helpers_at
+            .iter()
+            .filter_map(|h| crate::reach::minutes(&walk, h, elder).map(|m| (m.minutes, h.id.clone())))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, helper)) = nearest {
+            store.assign(id, &helper, "步行范围外，电话视频巡访 / remote: phone and video visits", now)?;
+        }
+    }
+    let mut rng = Rng::new(seed ^ 0x7151);
+    let today = crate::time::local_date(now);
+    let remote: BTreeSet<&ElderId> = plan.remote.iter().collect();
+    for elder in &elders_at {
+        let Some(helper) = store.assignment(&elder.id)?.helper else { continue };
+        report.assigned += 1;
+        for months_ago in (0..3u64).rev() {
+            // About one elder in ten has a month without a visit: the overdue list is not empty.
+            if rng.chance(0.1) {
+                continue;
+            }
+            let day = today - chrono::Days::new(months_ago * 30 + rng.range(3, 25) as u64);
+            let local = day.and_hms_opt(rng.range(8, 16) as u32, rng.range(0, 59) as u32, 0).expect("a time");
+            let at =
+                local.and_local_timezone(crate::time::china()).single().expect("no DST in China").to_utc();
+            if at > now {
+                continue;
+            }
+            let far = remote.contains(&elder.id);
+            let mode = if far { *rng.pick(&[Mode::Phone, Mode::Video]) } else { Mode::Door };
+            let mut checks = Checks::all_fine();
+            if rng.chance(0.15) {
+                checks.medical = Check::concern(rng.pick::<&str>(&[
+                    "血压偏高，提醒按时服药",
+                    "腿疼行走不便",
+                    "咳嗽一周未就医",
+                ]));
+            }
+            if rng.chance(0.08) {
+                checks.housing = Check::concern(rng.pick::<&str>(&["屋顶漏雨", "冬季取暖不足", "电线老化"]));
+            }
+            let services = match mode {
+                Mode::Door => vec![
+                    S::Patrol,
+                    *rng.pick(&[S::Tidying, S::Errands, S::Companionship, S::Meals, S::Affairs]),
+                ],
+                _ => vec![S::Patrol, S::Companionship],
+            };
+            let position = if mode == Mode::Door { elder.home } else { None }.map(|p| Fix {
+                lat: p.lat + (rng.unit() - 0.5) * 0.0004,
+                lon: p.lon + (rng.unit() - 0.5) * 0.0004,
+                accuracy_m: Some(rng.range(5, 30) as f64),
+            });
+            let visit = Visit {
+                id: format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64()),
+                elder: elder.id.clone(),
+                helper: helper.to_string(),
+                mode,
+                at,
+                duration_minutes: if mode == Mode::Door {
+                    rng.range(20, 60) as u32
+                } else {
+                    rng.range(5, 15) as u32
+                },
+                follow_up: if checks.concerns() > 0 {
+                    "告知子女，下次探访复查".into()
+                } else {
+                    String::new()
+                },
+                checks,
+                services,
+                position,
+                amends: None,
+                home_distance_m: None,
+                recorded_at: None,
+            };
+            // Logged when it was made, as the helper's tablet would.
+            store.log_visit(visit, at)?;
+            report.visits += 1;
+        }
+    }
+    Ok(report)
+}

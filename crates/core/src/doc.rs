@@ -10,9 +10,23 @@
 //! | `family` | supporters (children and other relatives: phone, whereabouts) | family, helper, committee, township |
 //! | `profile` | birth date, household, education, children, migration, care, needs, groups, status, sign-off | helper, committee, township |
 //! | `sensitive` | ID number, health, disability, illness, income sources | committee, township |
-//! | `assignment` | helper and service terms (附件5) | helper, committee, township |
+//! | `assignment` | service terms (附件5), current helper, helper history, risk level | helper, committee, township |
+//! | `visits` | the visit log 一访四查: visit id → visit, append-only (corrections are amendments) | helper, committee, township |
+//! | `cases` | cases of the chain 发现 → 报告 → 转介 → 救助 | helper, committee, township |
+//! | `risk` | risk assessments 风险等级评估: assessment id → assessment, intervention, follow-ups (append-only) | committee, township |
+//! | `agreement` | care agreements 附件3/附件4: agreement id → agreement, its payments and duties done by id | committee, township |
 //!
-//! A document is addressed as `<elder id>/<kind>`.
+//! Two kinds have a subject that is not an elder:
+//!
+//! | kind | subject | holds | read by |
+//! |---|---|---|---|
+//! | `helper` | a helper (random id) | name, phone, home, availability, 备案 date, status, measured walks | helper, committee, township |
+//! | `org` | a village ([`crate::org::org_id`]) | leading group, township brigade, village team (seed 004) | helper, committee, township |
+//!
+//! A document is addressed as `<subject id>/<kind>`: the subject is an elder for the first nine kinds.
+//! The current risk level is also written to the `assignment` document's `risk_level`, which helpers read.
+//! Only the first five ([`DocKind::RECORD`]) make up the registration record; visits and cases grow
+//! with time and are loaded on their own.
 
 use crate::elder::{Elder, ElderId};
 use crate::role::Role;
@@ -30,13 +44,38 @@ crate::elder::choice! {
         Profile = "profile" / "基本情况",
         /// ID number, health and income: committee only.
         Sensitive = "sensitive" / "敏感信息",
-        /// Who serves the elder and how.
+        /// Who serves the elder and how: service terms, the current helper and the history.
         Assignment = "assignment" / "服务",
+        /// The visit log 一访四查 (append-only).
+        Visits = "visits" / "探访记录",
+        /// Cases of the chain 发现 → 报告 → 转介 → 救助.
+        Cases = "cases" / "个案",
+        /// Risk assessments 风险等级评估 (they score income and health: committee only).
+        Risk = "risk" / "风险评估",
+        /// Care agreements 委托照顾协议 (they hold the family's ID numbers: committee only).
+        Agreement = "agreement" / "照顾协议",
+        /// A helper 互助员 (subject: the helper).
+        Helper = "helper" / "互助员",
+        /// A village's mutual-aid organisation (subject: the village's organisation).
+        Org = "org" / "组织体系",
     }
 }
 
+/// A document's subject: an elder, a helper or an organisation, all 32 lowercase hex digits.
+pub type SubjectId = ElderId;
+
 impl DocKind {
-    /// The fields of [`Elder`] (as JSON keys) this document holds.
+    /// The kinds the registration record of an elder is split into.
+    pub const RECORD: &'static [DocKind] =
+        &[DocKind::Card, DocKind::Family, DocKind::Profile, DocKind::Sensitive, DocKind::Assignment];
+
+    /// Whether the subject of this kind is an elder.
+    pub fn is_elder_kind(self) -> bool {
+        !matches!(self, DocKind::Helper | DocKind::Org)
+    }
+
+    /// The fields of [`Elder`] (as JSON keys) this document holds (none for the kinds outside the
+    /// record).
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             DocKind::Card => &["unit", "name", "sex", "address", "phone"],
@@ -61,6 +100,12 @@ impl DocKind {
             ],
             DocKind::Sensitive => &["id_number", "health", "disability", "illness", "income_sources"],
             DocKind::Assignment => &["service"],
+            DocKind::Visits
+            | DocKind::Cases
+            | DocKind::Risk
+            | DocKind::Agreement
+            | DocKind::Helper
+            | DocKind::Org => &[],
         }
     }
 
@@ -68,8 +113,13 @@ impl DocKind {
     pub fn readers(self) -> &'static [Role] {
         match self {
             DocKind::Card | DocKind::Family => &[Role::Family, Role::Helper, Role::Committee, Role::Township],
-            DocKind::Profile | DocKind::Assignment => &[Role::Helper, Role::Committee, Role::Township],
-            DocKind::Sensitive => &[Role::Committee, Role::Township],
+            DocKind::Profile
+            | DocKind::Assignment
+            | DocKind::Visits
+            | DocKind::Cases
+            | DocKind::Helper
+            | DocKind::Org => &[Role::Helper, Role::Committee, Role::Township],
+            DocKind::Sensitive | DocKind::Risk | DocKind::Agreement => &[Role::Committee, Role::Township],
         }
     }
 
@@ -79,11 +129,11 @@ impl DocKind {
     }
 }
 
-/// The address of one document: an elder and a kind.
+/// The address of one document: a subject and a kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId {
-    /// Whose record.
-    pub elder: ElderId,
+    /// Whose document: an elder, or for `helper` and `org` a helper or an organisation.
+    pub elder: SubjectId,
     /// Which part of it.
     pub kind: DocKind,
 }
@@ -104,14 +154,15 @@ impl std::str::FromStr for DocId {
     }
 }
 
-/// Splits a record into the content of each document. Every kind is returned, empty ones too, so that
+/// Splits a record into the content of each document. Every kind of [`DocKind::RECORD`] is returned,
+/// empty ones too, so that
 /// a field cleared on the form is cleared in its document.
 pub fn split(elder: &Elder) -> Vec<(DocKind, Map<String, Value>)> {
     let Value::Object(mut all) = serde_json::to_value(elder).expect("an elder serialises") else {
         unreachable!("an elder serialises to an object")
     };
     all.remove("id");
-    DocKind::ALL
+    DocKind::RECORD
         .iter()
         .map(|&kind| {
             let part =
@@ -154,6 +205,38 @@ mod tests {
         let elder = sample_elder();
         let parts = split(&elder).into_iter().map(|(_, m)| m);
         assert_eq!(join(elder.id.as_ref().unwrap(), parts).unwrap(), elder);
+    }
+
+    #[test]
+    fn visits_cases_helpers_and_the_organisation_are_never_for_a_family() {
+        for kind in [DocKind::Visits, DocKind::Cases, DocKind::Helper, DocKind::Org] {
+            assert!(!kind.readers().contains(&Role::Family), "{kind}");
+            assert!(!DocKind::RECORD.contains(&kind));
+        }
+    }
+
+    /// The relay knows kinds only by their codes (`shouwang_protocol`): its list and its read matrix
+    /// must be this module's, kind for kind and role for role.
+    #[test]
+    fn the_relay_reads_the_kinds_and_the_read_matrix_of_this_module() {
+        let codes: Vec<&str> = DocKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(codes, shouwang_protocol::KINDS);
+        for role in shouwang_protocol::Role::ALL {
+            let here: Vec<&str> = DocKind::ALL
+                .iter()
+                .filter(|k| k.readers().iter().any(|r| r.code() == role.code()))
+                .map(|k| k.code())
+                .collect();
+            assert_eq!(here, role.readable_kinds(), "{role}");
+        }
+    }
+
+    #[test]
+    fn risk_assessments_and_agreements_are_for_the_office_only() {
+        for kind in [DocKind::Risk, DocKind::Agreement] {
+            assert_eq!(kind.readers(), &[Role::Committee, Role::Township], "{kind}");
+            assert!(kind.is_elder_kind());
+        }
     }
 
     #[test]

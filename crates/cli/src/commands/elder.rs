@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, cmd: ElderCommand) -> Result<()> {
     }
 }
 
-fn elder_id(raw: &str) -> Result<ElderId> {
+pub(super) fn elder_id(raw: &str) -> Result<ElderId> {
     let id = raw.parse().map_err(|_| Error::Field {
         field: "id".into(),
         zh: format!("老人编号应为 32 位十六进制字符（见 elder list）；收到 {raw:?}"),

@@ -62,7 +62,8 @@ pub fn demo(ctx: &Ctx, elders: usize, seed: u64) -> Result<()> {
         .into());
     };
     let (mut added, mut existing) = (0, 0);
-    for elder in demo_village(&village, elders, seed) {
+    let people = demo_village(&village, elders, seed);
+    for elder in people.clone() {
         match store.add_elder(elder, ctx.now) {
             Ok(_) => added += 1,
             Err(Error::Invalid(v)) if v.iter().any(|v| matches!(v.rule, Rule::DuplicateIdNumber { .. })) => {
@@ -71,12 +72,22 @@ pub fn demo(ctx: &Ctx, elders: usize, seed: u64) -> Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+    // Helpers with homes, the organisation, assignments by walking reach and three months of visits.
+    let services = shouwang_core::demo::demo_services(&mut store, &village, &people, seed, ctx.now)?;
     if ctx.json {
-        output::json(
-            &serde_json::json!({ "unit": registry.unit, "name": registry.name, "added": added, "already_registered": existing }),
-        );
+        output::json(&serde_json::json!({
+            "unit": registry.unit, "name": registry.name, "added": added, "already_registered": existing,
+            "services": services,
+        }));
     } else {
         println!("演示村 / demo village {} {}: 新增 {added} 位老人 / {added} elders added ({existing} already registered)", registry.name, registry.unit);
+        if services.helpers > 0 {
+            println!(
+                "  互助员 {} 名，分配 {} 位老人（偏远 {} 位），探访 {} 次 / {} helpers, {} elders assigned ({} remote), {} visits",
+                services.helpers, services.assigned, services.remote, services.visits,
+                services.helpers, services.assigned, services.remote, services.visits
+            );
+        }
     }
     Ok(())
 }

@@ -66,6 +66,9 @@ pub struct Policy {
     /// Groups served even when not left behind (Bazhou's 服务对象); empty elsewhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_serves: Vec<Category>,
+    /// Days allowed to reach each stage of a case 发现 → 报告 → 转介 → 救助 (`[case_stage_days]`).
+    #[serde(default)]
+    pub case_stage_days: crate::case::StageLimits,
 }
 
 /// Away from where the children must be for the elder to count as left behind.
@@ -254,6 +257,10 @@ impl Policy {
                 "detour_factor",
                 "must be 1 or more (paths are never shorter than a straight line)",
             );
+        }
+        let days = self.case_stage_days;
+        if [days.reported, days.referred, days.assisted].iter().any(|d| !(1..=365).contains(d)) {
+            return invalid("case_stage_days", "each stage must be allowed 1 to 365 days");
         }
         for (i, category) in self.also_serves.iter().enumerate() {
             if self.also_serves[..i].contains(category) {

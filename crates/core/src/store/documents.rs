@@ -15,12 +15,33 @@ pub(super) struct Loaded {
     pub before: Vec<ChangeHash>,
 }
 
-/// Every stored document of `elder`, in [`DocKind::ALL`] order; kinds never written come back empty.
+/// The documents of `elder`'s registration record, in [`DocKind::RECORD`] order; kinds never written
+/// come back empty.
 pub(super) fn load(conn: &Connection, elder: &ElderId, actor: &ActorId) -> Result<Vec<Loaded>> {
+    load_kinds(conn, elder, DocKind::RECORD, actor)
+}
+
+/// One document of a subject (empty when never written).
+pub(super) fn load_one(
+    conn: &Connection,
+    subject: &ElderId,
+    kind: DocKind,
+    actor: &ActorId,
+) -> Result<Loaded> {
+    Ok(load_kinds(conn, subject, &[kind], actor)?.pop().expect("one kind asked, one loaded"))
+}
+
+/// The documents of these kinds of a subject, in the order asked; kinds never written come back empty.
+pub(super) fn load_kinds(
+    conn: &Connection,
+    elder: &ElderId,
+    kinds: &[DocKind],
+    actor: &ActorId,
+) -> Result<Vec<Loaded>> {
     let mut stmt = conn.prepare_cached("SELECT kind, data FROM documents WHERE elder_id = ?1")?;
     let mut stored: Vec<(String, Vec<u8>)> =
         stmt.query_map([elder.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    DocKind::ALL
+    kinds
         .iter()
         .map(|&kind| {
             let mut doc = match stored.iter().position(|(k, _)| k == kind.code()) {
@@ -40,9 +61,15 @@ pub(super) fn load(conn: &Connection, elder: &ElderId, actor: &ActorId) -> Resul
         .collect()
 }
 
-/// The record held by loaded documents.
+/// The record held by loaded documents. Keys of a record document that are not fields of the form
+/// (the assignment's current helper and history, the family's calls) are kept by their own operations
+/// and are not part of the record.
 pub(super) fn join(elder: &ElderId, docs: &[Loaded]) -> Result<Elder> {
-    let parts = docs.iter().map(|l| crdt::read(&l.doc));
+    let parts = docs.iter().map(|l| {
+        let mut part = crdt::read(&l.doc);
+        part.retain(|k, _| l.kind.fields().contains(&k.as_str()));
+        part
+    });
     crate::doc::join(elder, parts)
         .map_err(|e| Error::Corrupt { doc: elder.to_string(), reason: e.to_string() })
 }

@@ -33,7 +33,7 @@ fn violations_json<S: serde::Serializer>(v: &[Violation], s: S) -> std::result::
 }
 
 impl Store {
-    fn actor(&self) -> ActorId {
+    pub(super) fn actor(&self) -> ActorId {
         ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default())
     }
 
@@ -141,23 +141,45 @@ impl Store {
         Ok(docs.iter().flat_map(|l| crate::crdt::conflicts(&l.doc)).collect())
     }
 
-    /// Recreates the whole projection from the documents, in one transaction. Returns the number of
-    /// elders projected.
+    /// Recreates the whole projection from the documents, in one transaction: elders, their current
+    /// helpers, helpers and visits. Returns the number of elders projected.
     pub fn rebuild(&mut self) -> Result<usize> {
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch("DELETE FROM elder_categories; DELETE FROM elders;")?;
-        let ids: Vec<String> = tx
-            .prepare("SELECT DISTINCT elder_id FROM documents ORDER BY elder_id")?
-            .query_map([], |r| r.get(0))?
+        tx.execute_batch(
+            "DELETE FROM elder_categories; DELETE FROM elders; DELETE FROM helper_walks; DELETE FROM helpers;
+             DELETE FROM elder_helpers; DELETE FROM visits; DELETE FROM case_stages; DELETE FROM cases;
+             DELETE FROM visit_rewrites; DELETE FROM risk_assessments; DELETE FROM agreements;",
+        )?;
+        let docs: Vec<(String, String)> = tx
+            .prepare("SELECT elder_id, kind FROM documents ORDER BY elder_id, kind")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        for raw in &ids {
+        let mut subjects: std::collections::BTreeMap<ElderId, Vec<doc::DocKind>> = Default::default();
+        for (raw, kind) in docs {
             let id: ElderId = raw.parse().map_err(|reason| Error::Corrupt { doc: raw.clone(), reason })?;
-            let docs = documents::load(&tx, &id, &actor)?;
-            projection::project(&tx, &id, &docs)?;
+            // A kind this build does not know (from a newer device) has no projection here.
+            if let Some(kind) = doc::DocKind::parse(&kind) {
+                subjects.entry(id).or_default().push(kind);
+            }
+        }
+        // Elders first: a helper's list counts active elders, a visit row names its elder.
+        let mut elders = 0;
+        for (id, kinds) in &subjects {
+            if kinds.iter().any(|k| doc::DocKind::RECORD.contains(k)) {
+                elders += 1;
+                let record: Vec<doc::DocKind> =
+                    kinds.iter().copied().filter(|k| doc::DocKind::RECORD.contains(k)).collect();
+                projection::refresh(&tx, id, &record, &actor)?;
+            }
+        }
+        for (id, kinds) in &subjects {
+            let rest: Vec<doc::DocKind> =
+                kinds.iter().copied().filter(|k| !doc::DocKind::RECORD.contains(k)).collect();
+            projection::refresh(&tx, id, &rest, &actor)?;
         }
         tx.commit()?;
-        Ok(ids.len())
+        Ok(elders)
     }
 
     /// Every projection row as text, in a stable order: what a rebuild must reproduce.
@@ -166,6 +188,15 @@ impl Store {
         for sql in [
             "SELECT * FROM elders ORDER BY elder_id",
             "SELECT * FROM elder_categories ORDER BY elder_id, category",
+            "SELECT * FROM helpers ORDER BY helper_id",
+            "SELECT * FROM helper_walks ORDER BY helper_id, elder_id",
+            "SELECT * FROM elder_helpers ORDER BY elder_id",
+            "SELECT * FROM visits ORDER BY visit_id",
+            "SELECT * FROM cases ORDER BY case_id",
+            "SELECT * FROM case_stages ORDER BY entry_id",
+            "SELECT * FROM visit_rewrites ORDER BY visit_id",
+            "SELECT * FROM risk_assessments ORDER BY assessment_id",
+            "SELECT * FROM agreements ORDER BY agreement_id",
         ] {
             let mut stmt = self.conn.prepare(sql)?;
             let n = stmt.column_count();
@@ -236,10 +267,18 @@ fn write(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut changes = 0;
-    for (kind, content) in doc::split(elder) {
+    for (kind, mut content) in doc::split(elder) {
         let loaded = docs.iter_mut().find(|l| l.kind == kind).expect("every kind is loaded");
+        // Keys the form does not hold (assignment: helper, history; family: calls) stay as they are.
+        for (key, value) in crate::crdt::read(&loaded.doc) {
+            if !kind.fields().contains(&key.as_str()) {
+                content.insert(key, value);
+            }
+        }
         changes += documents::save(tx, id, loaded, &content, now)?;
     }
     projection::project(tx, id, docs)?;
+    let assignment = docs.iter().find(|l| l.kind == doc::DocKind::Assignment).expect("a record kind");
+    super::helpers::project_assignment(tx, id, assignment)?;
     Ok(changes)
 }

@@ -3,8 +3,51 @@
 
 use super::documents::{self, Loaded};
 use super::Result;
+use crate::doc::{DocKind, SubjectId};
 use crate::elder::{Elder, ElderId};
+use automerge::ActorId;
 use rusqlite::Connection;
+
+/// Refreshes every projection row that depends on these documents of one subject: the elder's row
+/// (record kinds), their current helper (`assignment`), their visits (`visits`), their cases
+/// (`cases`), a helper's row
+/// (`helper`). A helper's or an organisation's subject never makes an elder row.
+pub(super) fn refresh(
+    conn: &Connection,
+    subject: &SubjectId,
+    kinds: &[DocKind],
+    actor: &ActorId,
+) -> Result<()> {
+    if kinds.iter().any(|k| DocKind::RECORD.contains(k)) {
+        let docs = documents::load(conn, subject, actor)?;
+        project(conn, subject, &docs)?;
+        if kinds.contains(&DocKind::Assignment) {
+            let assignment = docs.iter().find(|l| l.kind == DocKind::Assignment).expect("a record kind");
+            super::helpers::project_assignment(conn, subject, assignment)?;
+        }
+    }
+    if kinds.contains(&DocKind::Visits) {
+        let loaded = documents::load_one(conn, subject, DocKind::Visits, actor)?;
+        super::visits::project_visits(conn, subject, &loaded)?;
+    }
+    if kinds.contains(&DocKind::Cases) {
+        let loaded = documents::load_one(conn, subject, DocKind::Cases, actor)?;
+        super::cases::project_cases(conn, subject, &loaded)?;
+    }
+    if kinds.contains(&DocKind::Agreement) {
+        let loaded = documents::load_one(conn, subject, DocKind::Agreement, actor)?;
+        super::agreements::project_agreements(conn, subject, &loaded)?;
+    }
+    if kinds.contains(&DocKind::Risk) {
+        let loaded = documents::load_one(conn, subject, DocKind::Risk, actor)?;
+        super::risk::project_risk(conn, subject, &loaded)?;
+    }
+    if kinds.contains(&DocKind::Helper) {
+        let mut loaded = documents::load_one(conn, subject, DocKind::Helper, actor)?;
+        super::helpers::project_helper(conn, subject, &mut loaded)?;
+    }
+    Ok(())
+}
 
 /// Writes the projection rows of one elder from their loaded documents.
 ///
@@ -21,7 +64,8 @@ pub(super) fn project(conn: &Connection, id: &ElderId, docs: &[Loaded]) -> Resul
 
 fn write(conn: &Connection, id: &ElderId, e: &Elder, conflicts: usize) -> Result<()> {
     let updated_at: String = conn.query_row(
-        "SELECT coalesce(max(updated_at), '') FROM documents WHERE elder_id = ?1",
+        "SELECT coalesce(max(updated_at), '') FROM documents
+         WHERE elder_id = ?1 AND kind IN ('card', 'family', 'profile', 'sensitive', 'assignment')",
         [id.as_str()],
         |r| r.get(0),
     )?;
