@@ -1,0 +1,111 @@
+//! `shouwang card print ELDER --out X.pdf|.html [--sheet]`: the contact card 明白卡 of elders, from the
+//! village organisation, each elder's helper and service content; with `--enrol` (a committee device
+//! enrolled with a relay) each card's QR code carries a fresh one-time code from the relay that enrols
+//! the family's device for that elder alone; with `--relay` and `--code`, a code made by the operator.
+
+use super::agreement::{print_error, write_print};
+use super::{Ctx, Result};
+use crate::output;
+use clap::Subcommand;
+use shouwang_core::card::{split_services, ContactCard, Enrolment};
+use shouwang_core::elder::ElderId;
+use shouwang_core::print::{self, Layout};
+use std::path::PathBuf;
+
+/// `card …`
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Print the contact cards of one or more elders: A6, or A4 sheets of four with `--sheet`.
+    Print {
+        /// Elder ids.
+        #[arg(required = true)]
+        elders: Vec<String>,
+        /// Where to write (.pdf or .html).
+        #[arg(long)]
+        out: PathBuf,
+        /// Four cards to an A4 sheet, with cut marks.
+        #[arg(long)]
+        sheet: bool,
+        /// The area named in the heading, e.g. 巴州区.
+        #[arg(long, default_value = "")]
+        area: String,
+        /// Ask the relay this device is enrolled with for a family code per card (committee devices).
+        #[arg(long, conflicts_with_all = ["relay", "code"])]
+        enrol: bool,
+        /// The relay's URL for the QR code (with `--code`).
+        #[arg(long, requires = "code")]
+        relay: Option<String>,
+        /// The family enrolment code the relay issued (with `--relay`).
+        #[arg(long, requires = "relay")]
+        code: Option<String>,
+        /// A TrueType/OpenType font or collection with CJK glyphs, for PDF.
+        #[arg(long, default_value = print::DEFAULT_FONT)]
+        font: PathBuf,
+    },
+}
+
+/// Runs `card …`.
+pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
+    let CardCommand::Print { elders, out, sheet, area, enrol, relay, code, font } = cmd;
+    let store = ctx.open()?;
+    // With --enrol: the relay and this device's token, and a runtime to ask for each card's code.
+    let asker = if enrol {
+        let state = store.sync_state()?.ok_or_else(|| shouwang_core::store::Error::Field {
+            field: "enrol".into(),
+            zh: "本设备尚未登记到中继（先运行 enroll）".into(),
+            en: "this device is not enrolled with a relay (run `enroll` first)".into(),
+        })?;
+        let client = shouwang_sync::Relay::new(&state.relay, Some(state.token.clone()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        Some((state.relay, client, runtime))
+    } else {
+        None
+    };
+    let mut issued = Vec::new();
+    let org = store.org()?;
+    let mut cards = Vec::new();
+    for id in &elders {
+        let id: ElderId = id.parse().map_err(|_| shouwang_core::store::Error::Field {
+            field: "elder".into(),
+            zh: format!("{id:?} 不是老人编号"),
+            en: format!("{id:?} is not an elder id"),
+        })?;
+        let elder = store.elder(&id)?;
+        let helper = match store.assignment(&id)?.helper {
+            Some(h) => Some(store.helper(&h)?),
+            None => None,
+        };
+        let services = elder.service.as_ref().map(|s| split_services(&s.content)).unwrap_or_default();
+        let mut card = ContactCard::build(&area, &org, &(&elder).into(), helper.as_ref(), services);
+        if let Some((url, client, runtime)) = &asker {
+            let request = shouwang_protocol::FamilyCodeRequest { elder: id.to_string() };
+            let answer = runtime.block_on(client.family_code(&request))?;
+            let enrolment = Enrolment::new(url, &answer.code);
+            issued.push(serde_json::json!({
+                "elder": id,
+                "payload": enrolment.payload(),
+                "expires_at": answer.expires_at,
+            }));
+            card = card.with_enrolment(enrolment);
+        } else if let (Some(relay), Some(code)) = (&relay, &code) {
+            card = card.with_enrolment(Enrolment::new(relay, code));
+        }
+        cards.push(card);
+    }
+    let layout = if sheet { Layout::A4Sheet } else { Layout::A6 };
+    write_print(
+        &out,
+        &font,
+        || print::card_pages(&cards, layout).map_err(print_error),
+        || print::card_html(&cards, layout).map_err(print_error),
+    )?;
+    if ctx.json {
+        output::json(&serde_json::json!({ "out": out, "enrolments": issued }));
+    } else {
+        println!("{}", out.display());
+        if !issued.is_empty() {
+            println!("已为 {} 张卡片申请家属登记码 / family codes issued: {}", issued.len(), issued.len());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `shouwang import` and `shouwang export`: the ledger (信息台账) in and out of Excel and CSV.
+
+use super::{Ctx, Result};
+use crate::output;
+use shouwang_core::ledger::{self, Action, ImportContext, LedgerError};
+use shouwang_core::policy::Policy;
+use shouwang_core::store::Error;
+use std::path::Path;
+
+/// Turns a ledger error into the store's error kinds: unreadable files and bad input exit 2, I/O 1.
+pub(crate) fn ledger_error(e: LedgerError) -> Error {
+    match e {
+        LedgerError::Io(io) => Error::Io(io),
+        LedgerError::Export(shouwang_core::report::export::ExportError::Io(io)) => Error::Io(io),
+        other => {
+            let text = other.to_string();
+            let (zh, en) = text
+                .split_once(" / ")
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or((text.clone(), text));
+            Error::Field { field: "file".into(), zh, en }
+        }
+    }
+}
+
+/// `shouwang import FILE [--dry-run] [--sheet NAME]`.
+pub fn import(ctx: &Ctx, file: &Path, dry_run: bool, sheet: Option<&str>) -> Result<()> {
+    let mut store = ctx.open()?;
+    let registry = store.registry().clone();
+    let policy =
+        Policy::builtin(&registry.policy).ok_or_else(|| Error::UnknownPolicy(registry.policy.clone()))?;
+    let sheet = ledger::read_file(file, sheet).map_err(ledger_error)?;
+    let ictx = ImportContext { unit: registry.unit.clone(), policy, today: ctx.today() };
+    let plan = ledger::plan(&sheet, &store, &ictx).map_err(ledger_error)?;
+    let applied = if dry_run { None } else { Some(ledger::apply(&plan, &mut store, ctx.now)?) };
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "dry_run": dry_run,
+            "rows": plan.rows.len(),
+            "ok": plan.ok(),
+            "with_warnings": plan.with_warnings(),
+            "existing": plan.existing(),
+            "refused": plan.refused(),
+            "imported": applied.as_ref().map(|a| a.added.len()),
+            "ignored_headings": plan.ignored_headings,
+            "plan": plan.rows,
+        }));
+        return Ok(());
+    }
+    println!(
+        "{}：共 {} 行；可导入 {}（其中有提示 {}）；已登记跳过 {}；拒绝 {}",
+        if dry_run { "试导入（未写入）" } else { "导入" },
+        plan.rows.len(),
+        plan.ok() + plan.with_warnings(),
+        plan.with_warnings(),
+        plan.existing(),
+        plan.refused()
+    );
+    println!(
+        "{}: {} rows; {} to import ({} with warnings); {} already registered, skipped; {} refused",
+        if dry_run { "dry run (nothing written)" } else { "import" },
+        plan.rows.len(),
+        plan.ok() + plan.with_warnings(),
+        plan.with_warnings(),
+        plan.existing(),
+        plan.refused()
+    );
+    if !plan.ignored_headings.is_empty() {
+        println!("未识别的列（已忽略）/ unknown columns (ignored): {}", plan.ignored_headings.join(", "));
+    }
+    for row in plan.rows.iter().filter(|r| !r.problems.is_empty()) {
+        let what = match row.action {
+            Action::Refuse => "拒绝 / refused",
+            Action::Add => "导入，有提示 / imported with warnings",
+            Action::Existing { .. } => "已登记 / already registered",
+        };
+        println!("第 {} 行 row {} {}：{what}", row.row, row.row, row.name);
+        for p in &row.problems {
+            let tag = if p.warning { "提示" } else { "错误" };
+            println!("  {tag} [{}] {}: {}", p.column, p.rule, p.zh);
+            println!("       [{}] {}: {}", p.column, p.rule, p.en);
+        }
+    }
+    if let Some(a) = applied {
+        println!("已导入 {} 位老人 / imported {} elders", a.added.len(), a.added.len());
+    }
+    Ok(())
+}
+
+/// `shouwang export FILE`: every active elder of the registry, with the ledger's headings.
+pub fn export(ctx: &Ctx, file: &Path) -> Result<()> {
+    let store = ctx.open()?;
+    let elders = store.elders_under(&store.registry().unit)?;
+    ledger::export(&elders, ctx.today(), file).map_err(ledger_error)?;
+    let n = elders.iter().filter(|e| e.is_active()).count();
+    if ctx.json {
+        output::json(&serde_json::json!({ "file": file, "elders": n }));
+    } else {
+        println!("已导出 {n} 位老人到 {} / exported {n} elders to {}", file.display(), file.display());
+    }
+    Ok(())
+}
