@@ -1,0 +1,107 @@
+//! The contact card 明白卡 of one elder as a family device reads it: the `card` and `family`
+//! documents only. A family device holds no projection row and no other document of its elder, so
+//! this read never touches them; it carries no ID number and no health data.
+
+use super::documents;
+use super::{Error, Result, Store};
+use crate::crdt;
+use crate::doc::DocKind;
+use crate::elder::{ElderId, Supporter};
+use crate::sex::Sex;
+use serde::Serialize;
+
+/// What the card and family documents of an elder hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Card {
+    /// The elder.
+    pub id: ElderId,
+    /// 姓名
+    pub name: String,
+    /// 性别, when recorded.
+    pub sex: Option<Sex>,
+    /// 现居住地址
+    pub address: String,
+    /// The elder's own phone.
+    pub phone: Option<String>,
+    /// 主要赡养人或扶养人 and other supporters, with their phones and whereabouts.
+    pub supporters: Vec<Supporter>,
+}
+
+impl Store {
+    /// The contact card of `elder`, from its `card` and `family` documents alone.
+    pub fn card(&self, elder: &ElderId) -> Result<Card> {
+        let mut docs =
+            documents::load_kinds(&self.conn, elder, &[DocKind::Card, DocKind::Family], &self.actor())?;
+        let family = crdt::read(&docs.pop().expect("two kinds asked").doc);
+        let card = crdt::read(&docs.pop().expect("two kinds asked").doc);
+        if card.is_empty() {
+            return Err(Error::NotFound(elder.clone()));
+        }
+        let text = |key: &str| card.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let corrupt =
+            |e: serde_json::Error| Error::Corrupt { doc: format!("{elder}/card"), reason: e.to_string() };
+        let sex = card.get("sex").cloned().map(serde_json::from_value).transpose().map_err(corrupt)?;
+        let supporters = match family.get("supporters") {
+            Some(list) => serde_json::from_value(list.clone())
+                .map_err(|e| Error::Corrupt { doc: format!("{elder}/family"), reason: e.to_string() })?,
+            None => Vec::new(),
+        };
+        Ok(Card {
+            id: elder.clone(),
+            name: text("name"),
+            sex,
+            address: text("address"),
+            phone: card.get("phone").and_then(|v| v.as_str()).map(str::to_string),
+            supporters,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+08:00").unwrap().to_utc()
+    }
+
+    #[test]
+    fn a_family_reads_the_card_and_supporters_but_no_id_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::init(
+            dir.path().join("v.sqlite"),
+            "511902106202".parse().unwrap(),
+            "斑竹村",
+            "sichuan",
+            now(),
+        )
+        .unwrap();
+        let elder = demo::sample_elder();
+        let saved = store.add_elder(elder.clone(), now()).unwrap();
+        let card = store.card(&saved.id).unwrap();
+        assert_eq!(card.name, elder.name);
+        assert_eq!(card.address, elder.address);
+        assert_eq!(card.phone, elder.phone);
+        assert_eq!(card.supporters.len(), elder.supporters.len());
+        let json = serde_json::to_string(&card).unwrap();
+        if let Some(id_number) = &elder.id_number {
+            assert!(!json.contains(id_number.as_str()), "the card carries no ID number");
+        }
+    }
+
+    #[test]
+    fn an_unknown_elder_has_no_card() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(
+            dir.path().join("v.sqlite"),
+            "511902106202".parse().unwrap(),
+            "斑竹村",
+            "sichuan",
+            now(),
+        )
+        .unwrap();
+        let id: ElderId = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        assert!(matches!(store.card(&id), Err(Error::NotFound(_))));
+    }
+}

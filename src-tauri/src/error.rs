@@ -1,0 +1,187 @@
+//! Errors as the UI receives them: `{kind, field, message, en, violations}`, the message in Chinese
+//! (core's `zh()`), English beside it. Never carries an ID number or health data: core's messages
+//! name fields and rules, not values.
+
+use serde::Serialize;
+use shouwang_core::validate::Violation;
+use ts_rs::TS;
+
+/// One broken rule (or warning) of a record, under the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FieldError {
+    /// The field as a JSON path: `id_number`, `children[1].birth_year`, `supporters[0].phone`.
+    pub field: String,
+    /// The rule's code, e.g. `id_checksum`.
+    pub rule: String,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// What is wrong, in English.
+    pub en: String,
+    /// A warning: the record may still be saved.
+    pub warning: bool,
+}
+
+impl From<&Violation> for FieldError {
+    fn from(v: &Violation) -> FieldError {
+        FieldError {
+            field: v.field.clone(),
+            rule: v.rule.code().to_string(),
+            message: v.rule.zh(),
+            en: v.rule.en(),
+            warning: v.rule.is_warning(),
+        }
+    }
+}
+
+/// What kind of failure: decides how the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input broke rules; `violations` lists each under its field. Nothing was written.
+    Invalid,
+    /// No elder (or no registry) with that id.
+    NotFound,
+    /// No registry is open yet: the first-run screen must create or enrol one.
+    NotOpen,
+    /// This device's role may not do this.
+    Forbidden,
+    /// The relay could not be reached; the change is kept and sent later.
+    Offline,
+    /// The relay refused (wrong or used enrolment code, scope mismatch).
+    Refused,
+    /// Anything else (disk full, damaged file).
+    Failed,
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message} / {en}")]
+pub struct AppError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// The field at fault, when one is (the first violation's for `invalid`).
+    pub field: Option<String>,
+    /// What went wrong, in Chinese.
+    pub message: String,
+    /// What went wrong, in English.
+    pub en: String,
+    /// Every broken rule, for `invalid`.
+    pub violations: Vec<FieldError>,
+}
+
+impl AppError {
+    /// An error of `kind` about `field` with a message in both languages.
+    pub fn new(
+        kind: ErrorKind,
+        field: Option<&str>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> AppError {
+        AppError {
+            kind,
+            field: field.map(str::to_string),
+            message: zh.into(),
+            en: en.into(),
+            violations: vec![],
+        }
+    }
+
+    /// No registry is open on this device.
+    pub fn not_open() -> AppError {
+        AppError::new(ErrorKind::NotOpen, None, "尚未打开登记册", "no registry is open yet")
+    }
+
+    /// The device's role may not do `what`.
+    pub fn forbidden(what: &str) -> AppError {
+        AppError::new(
+            ErrorKind::Forbidden,
+            None,
+            format!("本设备的角色不能{what}"),
+            format!("this device's role may not do this: {what}"),
+        )
+    }
+
+    /// A record that broke rules.
+    pub fn invalid(violations: &[Violation]) -> AppError {
+        let list: Vec<FieldError> = violations.iter().map(FieldError::from).collect();
+        let first = list.iter().find(|v| !v.warning).or(list.first());
+        AppError {
+            kind: ErrorKind::Invalid,
+            field: first.map(|v| v.field.clone()),
+            message: first.map(|v| v.message.clone()).unwrap_or_else(|| "填写有误".into()),
+            en: first.map(|v| v.en.clone()).unwrap_or_else(|| "invalid input".into()),
+            violations: list,
+        }
+    }
+}
+
+impl From<shouwang_core::store::Error> for AppError {
+    fn from(e: shouwang_core::store::Error) -> AppError {
+        use shouwang_core::store::Error as E;
+        match &e {
+            E::Invalid(v) => AppError::invalid(v),
+            E::Field { field, zh, en } => {
+                let mut out = AppError::new(ErrorKind::Invalid, Some(field), zh.clone(), en.clone());
+                out.violations.push(FieldError {
+                    field: field.clone(),
+                    rule: "field".into(),
+                    message: zh.clone(),
+                    en: en.clone(),
+                    warning: false,
+                });
+                out
+            }
+            E::NotFound(id) => AppError::new(
+                ErrorKind::NotFound,
+                None,
+                format!("没有编号为 {id} 的老人"),
+                format!("no elder with id {id}"),
+            ),
+            E::NotInitialised => AppError::not_open(),
+            other => {
+                let text = other.to_string();
+                let (zh, en) = text
+                    .split_once(" / ")
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .unwrap_or((format!("操作失败：{text}"), text.clone()));
+                AppError::new(ErrorKind::Failed, None, zh, en)
+            }
+        }
+    }
+}
+
+impl From<shouwang_sync::SyncError> for AppError {
+    fn from(e: shouwang_sync::SyncError) -> AppError {
+        use shouwang_sync::SyncError as S;
+        match e {
+            S::Store(e) => e.into(),
+            S::NotEnrolled => AppError::new(
+                ErrorKind::Refused,
+                None,
+                "本设备尚未登记到中继服务器",
+                "this device is not enrolled with a relay",
+            ),
+            S::Refused { status, kind, field, message } => AppError::new(
+                ErrorKind::Refused,
+                field.as_deref(),
+                format!("中继服务器拒绝了请求（{status}，{kind}）：{message}"),
+                format!("the relay refused the request ({status}, {kind}): {message}"),
+            ),
+            S::Network(m) => AppError::new(
+                ErrorKind::Offline,
+                None,
+                format!("无法连接中继服务器，修改已保存在本机，稍后自动同步（{m}）"),
+                format!("cannot reach the relay; changes are kept on this device and sent later ({m})"),
+            ),
+            S::Wire(m) => AppError::new(
+                ErrorKind::Offline,
+                None,
+                format!("中继服务器的应答无法解析（{m}）"),
+                format!("the relay's answer could not be read ({m})"),
+            ),
+        }
+    }
+}
+
+/// What every command returns.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,83 @@
+//! The app's managed state: the store, opened once, and the handle that wakes the sync loop.
+
+use crate::dto::{AppRole, AppStatus, RegistryInfo, SyncView};
+use crate::error::{AppError, AppResult};
+use shouwang_core::store::Store;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::{Mutex, Notify};
+
+/// Everything the commands share. The store sits behind an async mutex: one writer at a time, and a
+/// sync holds it only while it runs.
+pub struct AppState {
+    /// The database file (from `SHOUWANG_DB`, else the app data directory).
+    pub db_path: PathBuf,
+    /// The store once a registry exists on this device.
+    pub store: Mutex<Option<Store>>,
+    /// Wakes the sync loop (after a write, on demand).
+    pub wake: Notify,
+    /// A sync is running.
+    pub syncing: AtomicBool,
+}
+
+impl AppState {
+    /// State for the database at `db_path`, opened when it already holds a registry.
+    pub fn new(db_path: PathBuf) -> AppState {
+        let store = if db_path.exists() { Store::open(&db_path, chrono::Utc::now()).ok() } else { None };
+        AppState { db_path, store: Mutex::new(store), wake: Notify::new(), syncing: AtomicBool::new(false) }
+    }
+
+    /// Asks the sync loop to run now.
+    pub fn sync_soon(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Whether a sync is running.
+    pub fn is_syncing(&self) -> bool {
+        self.syncing.load(Ordering::SeqCst)
+    }
+
+    /// The sync indicator for `store`.
+    pub fn sync_view(&self, store: &Store) -> AppResult<SyncView> {
+        let state = store.sync_state()?;
+        Ok(SyncView {
+            enrolled: state.is_some(),
+            relay: state.as_ref().map(|s| s.relay.clone()),
+            pending: u32::try_from(store.outbox_len()?).unwrap_or(u32::MAX),
+            last_success: state.as_ref().and_then(|s| s.last_success.clone()),
+            last_attempt: state.as_ref().and_then(|s| s.last_attempt.clone()),
+            last_error: state.as_ref().and_then(|s| s.last_error.clone()),
+            syncing: self.is_syncing(),
+            elder: state.as_ref().and_then(|s| s.elder.clone()),
+        })
+    }
+
+    /// What the UI shows first.
+    pub fn status(&self, store: Option<&Store>) -> AppResult<AppStatus> {
+        let db_path = self.db_path.display().to_string();
+        match store {
+            None => Ok(AppStatus {
+                db_path,
+                registry: None,
+                role: AppRole::Committee,
+                sync: SyncView { syncing: self.is_syncing(), ..SyncView::default() },
+            }),
+            Some(store) => Ok(AppStatus {
+                db_path,
+                registry: Some(RegistryInfo::from(store.registry())),
+                role: AppRole::of(store.sync_state()?.as_ref()),
+                sync: self.sync_view(store)?,
+            }),
+        }
+    }
+}
+
+/// The open store, or `not_open`.
+pub fn open(store: &mut Option<Store>) -> AppResult<&mut Store> {
+    store.as_mut().ok_or_else(AppError::not_open)
+}
+
+/// The device's role.
+pub fn role(store: &Store) -> AppResult<AppRole> {
+    Ok(AppRole::of(store.sync_state()?.as_ref()))
+}
