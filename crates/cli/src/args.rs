@@ -70,6 +70,55 @@ pub enum Command {
     },
     /// What two devices changed at once and the committee should look at.
     Review,
+    /// Import a ledger 信息台账 (.xlsx or .csv, the form's Chinese headings): every row checked, valid rows registered.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The worksheet (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    /// Export the registry as a ledger with the same headings (.xlsx, .csv or .json, from the extension).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+    },
+    /// Summary tables 汇总表 (附件2) with their cross-column checks.
+    #[command(subcommand)]
+    Report(crate::commands::report::ReportCommand),
+    /// Risk-level assessment 风险等级评估.
+    #[command(subcommand)]
+    Risk(crate::commands::risk::RiskCommand),
+    /// Care agreements 农村居家互助养老协议书 (附件3/附件4): check, print, reminders.
+    #[command(subcommand)]
+    Agreement(crate::commands::agreement::AgreementCommand),
+    /// Contact cards 明白卡: print (A6 or A4 sheets of four) with a family enrolment QR code.
+    #[command(subcommand)]
+    Card(crate::commands::card::CardCommand),
+    /// Helpers 互助员: file, list, show, change, replace, walking reach.
+    #[command(subcommand)]
+    Helper(crate::care_args::HelperCommand),
+    /// The village's mutual-aid organisation (seed 004): show or set.
+    #[command(subcommand)]
+    Org(crate::care_args::OrgCommand),
+    /// Assign elders to helpers: `assign ELDER HELPER`, or `assign --suggest [--apply]` by walking reach.
+    Assign(crate::care_args::AssignArgs),
+    /// Visits 一访四查: log, amend, show, list, drafts.
+    #[command(subcommand)]
+    Visit(crate::care_args::VisitCommand),
+    /// Who is due or overdue for a visit; `--helper H --today`: a helper's round for today.
+    Due(crate::care_args::DueArgs),
+    /// Family duties: calls from the family.
+    #[command(subcommand)]
+    Family(crate::care_args::FamilyCommand),
+    /// Cases 个案 of the chain 发现 → 报告 → 转介 → 救助: open, advance, close, show, list.
+    #[command(subcommand)]
+    Case(crate::care_args::CaseCommand),
+    /// An emergency 助急: who was called (family, 120, village doctor); opens a case.
+    Emergency(crate::care_args::EmergencyArgs),
 }
 
 /// `shouwang sync …`

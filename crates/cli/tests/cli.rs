@@ -314,3 +314,22 @@ fn a_demo_village_is_realistic_and_repeatable() {
     let shown = office.json(&["elder", "show", rows[0]["id"].as_str().unwrap()]);
     assert!(shown["supporters"].as_array().unwrap().iter().any(|s| s["away"] == true));
 }
+
+#[test]
+fn a_list_piped_into_a_reader_that_stops_early_ends_quietly() {
+    let office = Office::new();
+    assert_eq!(code(&office.run(&["demo", "--elders", "40", "--seed", "5"], None)), 0);
+    // `shouwang elder list | head -1`: the reader goes away before the list is printed.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shouwang"))
+        .arg("--db")
+        .arg(&office.db)
+        .args(["elder", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

@@ -7,16 +7,30 @@
 //!
 //! The core knows nothing of Tauri, HTTP or the clock: callers pass the time in.
 
+pub mod agreement;
+pub mod card;
+pub mod case;
 pub mod crdt;
 pub mod demo;
 pub mod division;
 pub mod doc;
 pub mod elder;
+pub mod family;
+pub mod helper;
+pub mod ledger;
+pub mod org;
 pub mod phone;
 pub mod policy;
+pub mod print;
+pub mod progress;
+pub mod reach;
+pub mod report;
 pub mod resident_id;
+pub mod risk;
 pub mod role;
+pub mod schedule;
 pub mod sex;
 pub mod store;
 pub mod time;
 pub mod validate;
+pub mod visit;

@@ -1,8 +1,17 @@
 //! One function per command; each opens the store, calls the core and prints.
 
+pub(crate) mod agreement;
+pub(crate) mod card;
+mod care;
+mod case;
 mod elder;
+mod ledger;
+mod progress;
 mod registry;
+pub(crate) mod report;
+pub(crate) mod risk;
 mod sync;
+mod visit;
 
 use crate::args::{Cli, Command};
 use crate::error::CliError;
@@ -26,6 +35,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Enroll { relay, code, name } => sync::enroll(&ctx, &relay, &code, name.as_deref()),
         Command::Sync { command } => sync::run(&ctx, command),
         Command::Review => sync::review(&ctx),
+        Command::Import { file, dry_run, sheet } => ledger::import(&ctx, &file, dry_run, sheet.as_deref()),
+        Command::Export { file } => ledger::export(&ctx, &file),
+        Command::Report(cmd) => report::run(&ctx, cmd),
+        Command::Risk(cmd) => risk::run(&ctx, cmd),
+        Command::Agreement(cmd) => agreement::run(&ctx, cmd),
+        Command::Card(cmd) => card::run(&ctx, cmd),
+        Command::Helper(cmd) => care::helper(&ctx, cmd),
+        Command::Org(cmd) => care::org(&ctx, cmd),
+        Command::Assign(args) => care::assign(&ctx, args),
+        Command::Visit(cmd) => visit::run(&ctx, cmd),
+        Command::Due(args) => visit::due(&ctx, args),
+        Command::Family(cmd) => visit::family(&ctx, cmd),
+        Command::Case(cmd) => case::run(&ctx, cmd),
+        Command::Emergency(args) => case::emergency(&ctx, args),
     }
 }
 

@@ -16,19 +16,33 @@
 //! assert_eq!(rows[0].id, saved.id);
 //! ```
 
+mod agreements;
+mod card;
+mod cases;
 mod documents;
 mod elders;
 mod error;
+mod helpers;
+mod import;
 mod migrate;
 mod projection;
 mod query;
+mod report;
+mod risk;
 mod sync;
+mod visits;
 
+pub use agreements::{AgreementReminders, AgreementRow};
+pub use card::Card;
+pub use cases::{CaseFilter, CaseRow, CaseSaved, MonthCases};
 pub use elders::Saved;
 pub use error::{Error, Result};
+pub use helpers::{Assignment, HelperRow, Moved, ReachInputs};
 pub use migrate::latest as schema_version;
 pub use query::{AgeBand, ElderFilter, ElderRow, Sort};
-pub use sync::{Applied, IncomingChange, OutgoingChange, Quarantined, ReviewItem, SyncState};
+pub use risk::{FollowUp, RiskEntry, RiskFilter, RiskRow};
+pub use sync::{Applied, IncomingChange, OutgoingChange, Quarantined, ReviewItem, SpaceCursor, SyncState};
+pub use visits::{is_high_risk, VisitFilter, VisitRow, VisitSaved};
 
 use crate::division::UnitCode;
 use chrono::{DateTime, Utc};
