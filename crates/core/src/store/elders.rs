@@ -37,7 +37,7 @@ impl Store {
         ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default())
     }
 
-    fn context(&self, now: DateTime<Utc>, legacy_ids: bool) -> Context {
+    pub(super) fn context(&self, now: DateTime<Utc>, legacy_ids: bool) -> Context {
         Context { legacy_ids, ..Context::new(self.registry.unit.clone(), crate::time::local_date(now)) }
     }
 
@@ -52,36 +52,13 @@ impl Store {
         self.add(elder, now, true)
     }
 
-    fn add(&mut self, mut elder: Elder, now: DateTime<Utc>, legacy_ids: bool) -> Result<Saved> {
-        let warnings = validate_elder(&mut elder, &self.context(now, legacy_ids)).map_err(Error::Invalid)?;
-        let id = match &elder.id_number {
-            Some(number) => ElderId::from_id_number(number),
-            None => ElderId::random(),
-        };
-        if elder.id.as_ref().is_some_and(|given| *given != id) {
-            return Err(Error::Field {
-                field: "id".into(),
-                zh: "老人编号由系统生成，新增时不能指定".into(),
-                en: "an elder's id is assigned by the registry; leave it out when adding".into(),
-            });
-        }
-        elder.id = Some(id.clone());
-        assign_keys(&mut elder);
+    fn add(&mut self, elder: Elder, now: DateTime<Utc>, legacy_ids: bool) -> Result<Saved> {
+        let ctx = self.context(now, legacy_ids);
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM documents WHERE elder_id = ?1)",
-            [id.as_str()],
-            |r| r.get(0),
-        )?;
-        if exists {
-            return Err(duplicate("id_number", id));
-        }
-        check_unique_id_number(&tx, &elder, &id)?;
-        let mut docs = documents::load(&tx, &id, &actor)?;
-        let changes = write(&tx, &id, &elder, &mut docs, now)?;
+        let saved = insert(&tx, elder, &ctx, &actor, now)?;
         tx.commit()?;
-        Ok(Saved { id, warnings, changes })
+        Ok(saved)
     }
 
     /// Changes an elder's record with `edit`, then validates and stores only what changed.
@@ -212,6 +189,43 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Validates a new elder and writes them inside `tx`: what [`Store::add_elder`] does, and what a
+/// ledger import does for each of its elders in one transaction. Refuses an id given by the caller
+/// and an ID number already registered (earlier in the same transaction too).
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    mut elder: Elder,
+    ctx: &Context,
+    actor: &ActorId,
+    now: DateTime<Utc>,
+) -> Result<Saved> {
+    let warnings = validate_elder(&mut elder, ctx).map_err(Error::Invalid)?;
+    let id = match &elder.id_number {
+        Some(number) => ElderId::from_id_number(number),
+        None => ElderId::random(),
+    };
+    if elder.id.as_ref().is_some_and(|given| *given != id) {
+        return Err(Error::Field {
+            field: "id".into(),
+            zh: "老人编号由系统生成，新增或导入时不能指定".into(),
+            en: "an elder's id is assigned by the registry; leave it out when adding or importing".into(),
+        });
+    }
+    elder.id = Some(id.clone());
+    assign_keys(&mut elder);
+    let exists: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM documents WHERE elder_id = ?1)", [id.as_str()], |r| {
+            r.get(0)
+        })?;
+    if exists {
+        return Err(duplicate("id_number", id));
+    }
+    check_unique_id_number(tx, &elder, &id)?;
+    let mut docs = documents::load(tx, &id, actor)?;
+    let changes = write(tx, &id, &elder, &mut docs, now)?;
+    Ok(Saved { id, warnings, changes })
 }
 
 fn duplicate(field: &str, existing: ElderId) -> Error {

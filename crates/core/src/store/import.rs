@@ -1,9 +1,10 @@
 //! Imports of a ledger: looking up ID numbers already registered and registering many elders in one
 //! transaction.
 
-use super::{documents, projection, Error, Result, Saved, Store};
+use super::elders::insert;
+use super::{Error, Result, Saved, Store};
 use crate::elder::{Elder, ElderId};
-use crate::validate::{validate_elder, Context, Rule, Violation};
+use crate::validate::Violation;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
@@ -22,68 +23,29 @@ impl Store {
     /// registered refused). If any elder is refused, nothing at all is written and the error names
     /// the elder's position in `elders` (`elders[3].id_number`).
     pub fn import_elders(&mut self, elders: Vec<Elder>, now: DateTime<Utc>) -> Result<Vec<Saved>> {
-        let ctx = Context {
-            legacy_ids: true,
-            ..Context::new(self.registry.unit.clone(), crate::time::local_date(now))
-        };
+        let ctx = self.context(now, true);
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut saved = Vec::with_capacity(elders.len());
-        for (i, mut elder) in elders.into_iter().enumerate() {
-            let at = |v: Vec<Violation>| {
-                Error::Invalid(
-                    v.into_iter()
-                        .map(|v| Violation { field: format!("elders[{i}].{}", v.field), rule: v.rule })
-                        .collect(),
-                )
-            };
-            let warnings = validate_elder(&mut elder, &ctx).map_err(at)?;
-            let id = match &elder.id_number {
-                Some(number) => ElderId::from_id_number(number),
-                None => ElderId::random(),
-            };
-            if elder.id.as_ref().is_some_and(|given| *given != id) {
-                return Err(Error::Field {
-                    field: format!("elders[{i}].id"),
-                    zh: "老人编号由系统生成，导入时不能指定".into(),
-                    en: "an elder's id is assigned by the registry; leave it out when importing".into(),
-                });
-            }
-            elder.id = Some(id.clone());
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT elder_id FROM documents WHERE elder_id = ?1
-                     UNION ALL SELECT elder_id FROM elders WHERE id_number = ?2 LIMIT 1",
-                    (id.as_str(), elder.id_number.as_deref()),
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(existing) = existing {
-                let existing: ElderId =
-                    existing.parse().map_err(|reason| Error::Corrupt { doc: existing.clone(), reason })?;
-                return Err(at(vec![Violation {
-                    field: "id_number".into(),
-                    rule: Rule::DuplicateIdNumber { existing },
-                }]));
-            }
-            let fresh = || uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
-            for child in elder.children.iter_mut().filter(|c| c.id.is_empty()) {
-                child.id = fresh();
-            }
-            for s in elder.supporters.iter_mut().filter(|s| s.id.is_empty()) {
-                s.id = fresh();
-            }
-            let mut docs = documents::load(&tx, &id, &actor)?;
-            let mut changes = 0;
-            for (kind, content) in crate::doc::split(&elder) {
-                let loaded = docs.iter_mut().find(|l| l.kind == kind).expect("every record kind is loaded");
-                changes += documents::save(&tx, &id, loaded, &content, now)?;
-            }
-            projection::project(&tx, &id, &docs)?;
-            saved.push(Saved { id, warnings, changes });
+        for (i, elder) in elders.into_iter().enumerate() {
+            saved.push(insert(&tx, elder, &ctx, &actor, now).map_err(|e| within(e, i))?);
         }
         tx.commit()?;
         Ok(saved)
+    }
+}
+
+/// The error of the elder at position `i` of an import, its fields named `elders[i].…`.
+fn within(err: Error, i: usize) -> Error {
+    match err {
+        Error::Invalid(violations) => Error::Invalid(
+            violations
+                .into_iter()
+                .map(|v| Violation { field: format!("elders[{i}].{}", v.field), rule: v.rule })
+                .collect(),
+        ),
+        Error::Field { field, zh, en } => Error::Field { field: format!("elders[{i}].{field}"), zh, en },
+        other => other,
     }
 }
 
