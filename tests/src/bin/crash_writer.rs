@@ -1,5 +1,5 @@
 //! `crash-writer DB SEED`: writes demo elders into the store at `DB` until it is killed, for the
-//! crash test (`tests/tests/crash.rs`).
+//! crash test (`tests/tests/stories/crash.rs`).
 //!
 //! It opens the store (initialising the 斑竹村 registry if the file is missing), then writes the elders
 //! of `demo_village(&DemoVillage::bazhou(), 100_000, SEED)` one by one; every third write is instead an

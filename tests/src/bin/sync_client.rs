@@ -1,5 +1,5 @@
 //! `sync-client DB`: opens the store at `DB` and runs one sync with the relay it is enrolled with,
-//! for the fault tests (`tests/tests/sync_faults.rs`), which kill it at random moments.
+//! for the fault tests (`tests/tests/stories/sync_faults.rs`), which kill it at random moments.
 //!
 //! It prints `START` when the store is open and the sync begins, then one line, and exits 0 after a
 //! completed sync:

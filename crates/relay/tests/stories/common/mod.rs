@@ -45,7 +45,7 @@ impl Relay {
     }
 
     pub fn code(&self, role: Role, scope: &str, elder: Option<&str>) -> String {
-        let grant = Grant { role, scope: scope.into(), elder: elder.map(String::from) };
+        let grant = Grant { role, scope: scope.into(), elder: elder.map(String::from), helper: None };
         enrolment::create(self.state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap()
     }
 

@@ -1,8 +1,6 @@
 //! Stories of devices enrolling, pushing and pulling through a relay on a real TCP listener.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use shouwang_protocol::{
     batch_digest, decode, encode, limits, Change, PullResponse, PushResponse, RedeemResponse, Role,
     SyncResponse,

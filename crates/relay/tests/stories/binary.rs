@@ -1,8 +1,6 @@
 //! The real `shouwang-relay` binary: enrol from the command line, serve, talk to it, restart it.
 
-mod common;
-
-use common::{change, CT, VILLAGE_A};
+use crate::common::{change, CT, VILLAGE_A};
 use shouwang_protocol::{decode, encode, PullResponse, PushRequest, RedeemRequest, RedeemResponse};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -74,7 +72,10 @@ async fn an_operator_enrols_a_tablet_that_syncs_and_the_epoch_survives_a_restart
     assert_eq!(pushed.status(), 200);
     let logs = stop(relay);
     assert!(logs.contains("push stored") && logs.contains(&device.device_id), "{logs}");
-    assert!(!logs.contains(&common::elder('a')) && !logs.contains("change 1"), "no personal data: {logs}");
+    assert!(
+        !logs.contains(&crate::common::elder('a')) && !logs.contains("change 1"),
+        "no personal data: {logs}"
+    );
 
     let listed: serde_json::Value =
         serde_json::from_str(&run(dir.path(), &["devices", "list", "--json"])).unwrap();

@@ -1,0 +1,8 @@
+//! Core stories on a real store file: helpers, visits, schedules, cases.
+//!
+//! One test binary per crate (each module one story); linking one binary instead of many keeps the
+//! build's disk and time small.
+
+mod cases;
+mod family_visited;
+mod helpers_and_visits;

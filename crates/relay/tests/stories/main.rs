@@ -1,0 +1,9 @@
+//! The relay over real TCP: enrolment, scopes, push and pull, the binary's commands.
+//!
+//! One test binary per crate (each module one story); linking one binary instead of many keeps the
+//! build's disk and time small.
+
+mod binary;
+mod common;
+mod enrolments;
+mod sync;
