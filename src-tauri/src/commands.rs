@@ -290,13 +290,19 @@ pub async fn list_elders(state: State<'_, AppState>, args: ListQuery) -> AppResu
     Ok(store.list(&filter, today())?.into_iter().map(ElderLine::from).collect())
 }
 
-/// A helper's elders, from the projection, by name.
+/// A helper's elders, from the projection, by name: on a tablet enrolled for one helper, that helper's
+/// elders only.
 #[tauri::command]
 pub async fn my_elders(state: State<'_, AppState>) -> AppResult<Vec<ElderLine>> {
     let mut guard = state.store.lock().await;
     let store = state::open(&mut guard)?;
     require(state::role(store)?, &[AppRole::Helper], "查看我的老人")?;
-    Ok(store.list(&ElderFilter::default(), today())?.into_iter().map(ElderLine::from).collect())
+    let mut rows = store.list(&ElderFilter::default(), today())?;
+    if let Some(helper) = crate::devices::device_helper(store)? {
+        let mine = store.elders_of(&helper)?;
+        rows.retain(|r| mine.contains(&r.id));
+    }
+    Ok(rows.into_iter().map(ElderLine::from).collect())
 }
 
 /// One elder's record, laid out like the form (committee, township).
@@ -457,7 +463,10 @@ pub async fn schedule(state: State<'_, AppState>, args: RoundQuery) -> AppResult
     let mut guard = state.store.lock().await;
     let store = state::open(&mut guard)?;
     require(state::role(store)?, VISITORS, "查看探访计划")?;
-    let helper = args.helper.as_deref().map(helper_id).transpose()?;
+    let helper = match args.helper.as_deref() {
+        Some(h) => Some(helper_id(h)?),
+        None => crate::devices::device_helper(store)?,
+    };
     Ok(store
         .schedule(today())?
         .into_iter()
@@ -473,8 +482,12 @@ pub async fn today_round(state: State<'_, AppState>, args: RoundQuery) -> AppRes
     let mut guard = state.store.lock().await;
     let store = state::open(&mut guard)?;
     require(state::role(store)?, VISITORS, "查看今日巡访")?;
-    let round = match args.helper.as_deref() {
-        Some(h) => store.today_round(&helper_id(h)?, today())?,
+    let helper = match args.helper.as_deref() {
+        Some(h) => Some(helper_id(h)?),
+        None => crate::devices::device_helper(store)?,
+    };
+    let round = match helper {
+        Some(h) => store.today_round(&h, today())?,
         None => {
             let due = store.schedule(today())?.into_iter().filter(|d| d.is_due()).collect();
             shouwang_core::schedule::walking_round(None, due)

@@ -73,6 +73,7 @@ fn enrol_as(path: &std::path::Path, role: &str, elder: Option<String>) {
         last_success: None,
         last_attempt: None,
         last_error: None,
+        helper: None,
     };
     store.set_enrolment(&state, now()).unwrap();
 }

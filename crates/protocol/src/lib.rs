@@ -37,8 +37,8 @@ mod wire;
 
 pub use change::{batch_digest, change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
 pub use messages::{
-    FamilyCodeRequest, FamilyCodeResponse, PullResponse, PushRequest, PushResponse, RedeemRequest,
-    RedeemResponse, SpacesResponse, SyncRequest, SyncResponse,
+    EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, PullResponse, PushRequest, PushResponse,
+    RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse, SyncRequest, SyncResponse,
 };
 pub use role::Role;
 pub use wire::{

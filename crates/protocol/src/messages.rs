@@ -103,6 +103,34 @@ pub struct RedeemResponse {
     pub elder: Option<String>,
     /// The relay's epoch.
     pub epoch: String,
+    /// For a helper's tablet, the helper it belongs to (32 hex digits), when the code named one. Last, so
+    /// a device built before it reads a newer relay's answer (postcard ignores trailing bytes); a newer
+    /// device reads an older relay's answer as [`RedeemResponseV1`].
+    pub helper: Option<String>,
+}
+
+/// [`RedeemResponse`] as relays before the helper binding answered: what a newer device falls back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemResponseV1 {
+    /// The device's secret token.
+    pub token: String,
+    /// The device's id.
+    pub device_id: String,
+    /// What the device may do.
+    pub role: Role,
+    /// The village or township code it is enrolled for.
+    pub scope: String,
+    /// For a family device, its one elder.
+    pub elder: Option<String>,
+    /// The relay's epoch.
+    pub epoch: String,
+}
+
+impl From<RedeemResponseV1> for RedeemResponse {
+    fn from(v: RedeemResponseV1) -> RedeemResponse {
+        let RedeemResponseV1 { token, device_id, role, scope, elder, epoch } = v;
+        RedeemResponse { token, device_id, role, scope, elder, epoch, helper: None }
+    }
 }
 
 /// `POST /v1/enrolments`: a committee device asks for a one-time code that enrols a family device for
@@ -113,6 +141,20 @@ pub struct FamilyCodeRequest {
     pub elder: String,
 }
 
+/// `POST /v1/enrolments`: a committee device asks for a one-time code for a device of its own village:
+/// a helper's tablet bound to one of its helpers, or a family phone for one elder. The older body,
+/// [`FamilyCodeRequest`], is still accepted at the same route; the two never decode as each other (this
+/// one starts with the role's index, 0 to 3; that one with the length of a 32-digit id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentRequest {
+    /// [`Role::Helper`] or [`Role::Family`]; the relay refuses the others.
+    pub role: Role,
+    /// The elder of a family phone (32 lowercase hex digits).
+    pub elder: Option<String>,
+    /// The helper of a helper's tablet (32 lowercase hex digits).
+    pub helper: Option<String>,
+}
+
 /// The code asked for: redeemed once at `POST /v1/enrol`, it enrols a family device for that elder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyCodeResponse {
@@ -120,4 +162,37 @@ pub struct FamilyCodeResponse {
     pub code: String,
     /// Until when it may be redeemed (Unix seconds).
     pub expires_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{decode, encode};
+
+    #[test]
+    fn old_and_new_enrolment_bodies_never_decode_as_each_other() {
+        let old = encode(&FamilyCodeRequest { elder: "a".repeat(32) });
+        assert!(decode::<EnrolmentRequest>(&old).is_err());
+        let new = EnrolmentRequest { role: Role::Helper, elder: None, helper: Some("b".repeat(32)) };
+        assert_eq!(decode::<EnrolmentRequest>(&encode(&new)).unwrap(), new);
+    }
+
+    #[test]
+    fn a_redeem_answer_with_a_helper_reads_on_old_devices_and_old_answers_on_new_ones() {
+        let new = RedeemResponse {
+            token: "t".into(),
+            device_id: "d".into(),
+            role: Role::Helper,
+            scope: "511902106202".into(),
+            elder: None,
+            epoch: "e".into(),
+            helper: Some("b".repeat(32)),
+        };
+        let old: RedeemResponseV1 = decode(&encode(&new)).unwrap();
+        assert_eq!(old.device_id, "d");
+        let back = encode(&old);
+        assert!(decode::<RedeemResponse>(&back).is_err());
+        let read: RedeemResponse = decode::<RedeemResponseV1>(&back).unwrap().into();
+        assert_eq!(read, RedeemResponse { helper: None, ..new });
+    }
 }

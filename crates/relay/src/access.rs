@@ -56,6 +56,7 @@ mod tests {
             created_at: 0,
             revoked_at: None,
             last_seen: None,
+            helper: None,
         }
     }
 

@@ -29,10 +29,14 @@ pub struct Grant {
     pub scope: String,
     /// The elder of a family device; none for other roles.
     pub elder: Option<String>,
+    /// The helper a helper's tablet belongs to (the subject id of their `helper` document); only for
+    /// helper devices, and optional for them (a shared tablet names none).
+    pub helper: Option<String>,
 }
 
 impl Grant {
-    /// Checks that the scope fits the role and that exactly family devices name an elder.
+    /// Checks that the scope fits the role, that exactly family devices name an elder and that only
+    /// helper devices name a helper.
     pub fn validate(&self) -> Result<(), InvalidField> {
         let scope_ok = match self.role {
             Role::Township => space::prefix(&self.scope).is_some() && !space::is_village(&self.scope),
@@ -58,6 +62,17 @@ impl Grant {
                 Err(InvalidField { field: "elder".into(), reason: "only family devices name an elder" })
             }
             (None, _) => Ok(()),
+        }?;
+        match (&self.helper, self.role) {
+            (Some(helper), Role::Helper) => {
+                shouwang_protocol::DocRef { elder: helper.clone(), kind: "helper".into() }.validate().map_err(
+                    |_| InvalidField { field: "helper".into(), reason: "must be 32 lowercase hex digits" },
+                )
+            }
+            (Some(_), _) => {
+                Err(InvalidField { field: "helper".into(), reason: "only helper devices name a helper" })
+            }
+            (None, _) => Ok(()),
         }
     }
 }
@@ -71,6 +86,7 @@ pub fn create(store: &dyn Store, grant: &Grant, valid_hours: u32, now: i64) -> R
         role: grant.role,
         scope: grant.scope.clone(),
         elder: grant.elder.clone(),
+        helper: grant.helper.clone(),
         created_at: now,
         expires_at: now + i64::from(valid_hours) * 3600,
     })?;
@@ -130,9 +146,29 @@ mod tests {
             (Role::Committee, "511902106202", elder, false),
         ];
         for (role, scope, elder, ok) in cases {
-            let grant = Grant { role, scope: scope.into(), elder };
+            let grant = Grant { role, scope: scope.into(), elder, helper: None };
             assert_eq!(grant.validate().is_ok(), ok, "{grant:?}");
         }
+    }
+
+    #[test]
+    fn only_a_helper_device_names_its_helper() {
+        let village = "511902106202".to_string();
+        let helper = Some("b".repeat(32));
+        let grant = |role, elder: Option<String>, helper: Option<String>| Grant {
+            role,
+            scope: village.clone(),
+            elder,
+            helper,
+        };
+        assert!(grant(Role::Helper, None, helper.clone()).validate().is_ok());
+        assert!(grant(Role::Helper, None, None).validate().is_ok());
+        let refused = grant(Role::Helper, None, Some("B1".into())).validate().unwrap_err();
+        assert_eq!(refused.field, "helper");
+        let refused = grant(Role::Committee, None, helper.clone()).validate().unwrap_err();
+        assert_eq!(refused.field, "helper");
+        let refused = grant(Role::Family, Some("a".repeat(32)), helper).validate().unwrap_err();
+        assert_eq!(refused.field, "helper");
     }
 
     #[test]

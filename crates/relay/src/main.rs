@@ -8,7 +8,8 @@
 //!
 //! ```text
 //! shouwang-relay --database postgres://relay@127.0.0.1/shouwang serve --listen 0.0.0.0:8787
-//! shouwang-relay --database postgres://relay@127.0.0.1/shouwang enroll --role helper --scope 511902106202
+//! shouwang-relay --database postgres://relay@127.0.0.1/shouwang enroll --role helper --scope 511902106202 \
+//!     --helper 0f3a…(32 hex)
 //! ```
 
 use anyhow::{bail, Context};
@@ -62,6 +63,9 @@ enum Command {
         /// The elder of a family device.
         #[arg(long)]
         elder: Option<String>,
+        /// The helper a helper's tablet belongs to (the helper's 32-hex id, `shouwang helper list`).
+        #[arg(long)]
+        helper: Option<String>,
         /// How long the code stays valid.
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
@@ -121,11 +125,11 @@ fn main() -> anyhow::Result<()> {
                 anyhow::Ok(())
             })
         }
-        Command::Enroll { role, scope, elder, valid_hours, relay_url, png } => {
+        Command::Enroll { role, scope, elder, helper, valid_hours, relay_url, png } => {
             let Some(role) = Role::parse(&role) else {
                 bail!("--role must be helper, committee, township or family");
             };
-            let grant = Grant { role, scope, elder };
+            let grant = Grant { role, scope, elder, helper };
             let code = enrolment::create(store.as_ref(), &grant, valid_hours, shouwang_relay::now())?;
             let payload = enrolment::qr_payload(&relay_url, &code);
             println!("{}", enrolment::qr_terminal(&payload)?);

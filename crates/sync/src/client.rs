@@ -5,8 +5,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shouwang_protocol::{
-    decode, encode, FamilyCodeRequest, FamilyCodeResponse, Format, PullResponse, PushRequest, PushResponse,
-    RedeemRequest, RedeemResponse, SpacesResponse, SyncRequest, SyncResponse, CONTENT_TYPE, FORMAT_HEADER,
+    decode, encode, EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, Format, PullResponse,
+    PushRequest, PushResponse, RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse, SyncRequest,
+    SyncResponse, CONTENT_TYPE, FORMAT_HEADER,
 };
 use std::time::Duration;
 
@@ -38,9 +39,23 @@ impl Relay {
         Ok(Relay { http, base, token })
     }
 
-    /// Redeems a one-time enrolment code.
+    /// Redeems a one-time enrolment code. A relay from before the helper binding answers without the
+    /// helper: read as [`RedeemResponseV1`].
     pub async fn redeem(&self, request: &RedeemRequest) -> Result<RedeemResponse, SyncError> {
-        self.send(self.http.post(format!("{}/v1/enrol", self.base)).body(encode(request))).await
+        let url = format!("{}/v1/enrol", self.base);
+        let (bytes, _) = self.send_raw(self.http.post(url).body(encode(request))).await?;
+        match decode::<RedeemResponse>(&bytes) {
+            Ok(answer) => Ok(answer),
+            Err(_) => {
+                Ok(decode::<RedeemResponseV1>(&bytes).map_err(|e| SyncError::Wire(e.to_string()))?.into())
+            }
+        }
+    }
+
+    /// Asks for a one-time code for a device of this committee's village: a helper's tablet bound to a
+    /// helper, or a family phone for an elder (committee devices only).
+    pub async fn enrolment_code(&self, request: &EnrolmentRequest) -> Result<FamilyCodeResponse, SyncError> {
+        self.send(self.http.post(format!("{}/v1/enrolments", self.base)).body(encode(request))).await
     }
 
     /// Asks for a one-time code enrolling a family device for one elder (committee devices only).
@@ -96,6 +111,13 @@ impl Relay {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(T, usize), SyncError> {
+        let (bytes, len) = self.send_raw(request).await?;
+        let answer = decode(&bytes).map_err(|e| SyncError::Wire(e.to_string()))?;
+        Ok((answer, len))
+    }
+
+    /// Sends a request; returns the answer's body, refused unless the status is 200, and its size.
+    async fn send_raw(&self, request: reqwest::RequestBuilder) -> Result<(Vec<u8>, usize), SyncError> {
         // The answer to a request without a body comes in the format named here; one with a body is
         // answered in the body's format.
         let mut request = request
@@ -110,8 +132,7 @@ impl Relay {
         if status != StatusCode::OK {
             return Err(refusal(status, &bytes));
         }
-        let answer = decode(&bytes).map_err(|e| SyncError::Wire(e.to_string()))?;
-        Ok((answer, bytes.len()))
+        Ok((bytes.to_vec(), bytes.len()))
     }
 }
 

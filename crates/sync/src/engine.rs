@@ -97,6 +97,7 @@ pub async fn enrol(
         last_success: None,
         last_attempt: None,
         last_error: None,
+        helper: answer.helper,
     };
     store.set_enrolment(&state, now)?;
     Ok(state)

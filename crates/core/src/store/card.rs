@@ -1,14 +1,26 @@
 //! The contact card 明白卡 of one elder as a family device reads it: the `card` and `family`
 //! documents only. A family device holds no projection row and no other document of its elder, so
 //! this read never touches them; it carries no ID number and no health data.
+//!
+//! A logged visit writes its date, and nothing else of it, into the card document
+//! ([`LAST_VISIT`]), so a family phone, which receives only the card and family documents, can say
+//! whether the elder was visited this month.
 
-use super::documents;
+use super::documents::{self, Loaded};
 use super::{Error, Result, Store};
 use crate::crdt;
 use crate::doc::DocKind;
 use crate::elder::{ElderId, Supporter};
 use crate::sex::Sex;
+use automerge::{AutoCommit, ReadDoc, ROOT};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::Connection;
 use serde::Serialize;
+
+/// The card document's key holding the date (China local, `YYYY-MM-DD`) of the elder's latest visit.
+/// Two devices logging visits offline may write it concurrently: the later date is the truth, read as the
+/// latest of every concurrent value, so it is never a conflict for the committee's review.
+pub const LAST_VISIT: &str = "last_visit";
 
 /// What the card and family documents of an elder hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +37,50 @@ pub struct Card {
     pub phone: Option<String>,
     /// 主要赡养人或扶养人 and other supporters, with their phones and whereabouts.
     pub supporters: Vec<Supporter>,
+    /// The date of the latest visit logged, China local date: nothing else of any visit.
+    pub last_visit: Option<NaiveDate>,
+}
+
+impl Card {
+    /// Whether the elder was visited in the calendar month of `today` (本月已探访).
+    pub fn visited_this_month(&self, today: NaiveDate) -> bool {
+        self.last_visit.is_some_and(|d| d.year() == today.year() && d.month() == today.month() && d <= today)
+    }
+}
+
+/// The latest of the visit dates written into a card document, concurrent values included.
+pub(super) fn last_visit(doc: &AutoCommit) -> Option<NaiveDate> {
+    doc.get_all(&ROOT, LAST_VISIT)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(value, _)| value.as_str().and_then(|s| s.parse::<NaiveDate>().ok()))
+        .max()
+}
+
+/// Records in the elder's card document that they were visited on `date`, unless a later visit is
+/// already there; re-projects the elder (the card's time is the record's). Returns the changes written.
+pub(super) fn note_visit(
+    conn: &Connection,
+    elder: &ElderId,
+    date: NaiveDate,
+    actor: &automerge::ActorId,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut docs: Vec<Loaded> = documents::load(conn, elder, actor)?;
+    let card = docs.iter_mut().find(|l| l.kind == DocKind::Card).expect("the card is a record kind");
+    let concurrent = card.doc.get_all(&ROOT, LAST_VISIT).map_or(0, |all| all.len()) > 1;
+    if last_visit(&card.doc).is_some_and(|known| known >= date) && !concurrent {
+        return Ok(0);
+    }
+    let mut content = crdt::read(&card.doc);
+    if content.is_empty() {
+        return Ok(0);
+    }
+    let latest = last_visit(&card.doc).map_or(date, |known| known.max(date));
+    content.insert(LAST_VISIT.into(), serde_json::Value::String(latest.to_string()));
+    let changes = documents::save(conn, elder, card, &content, now)?;
+    super::projection::project(conn, elder, &docs)?;
+    Ok(changes)
 }
 
 impl Store {
@@ -33,7 +89,8 @@ impl Store {
         let mut docs =
             documents::load_kinds(&self.conn, elder, &[DocKind::Card, DocKind::Family], &self.actor())?;
         let family = crdt::read(&docs.pop().expect("two kinds asked").doc);
-        let card = crdt::read(&docs.pop().expect("two kinds asked").doc);
+        let docs_card = docs.pop().expect("two kinds asked").doc;
+        let card = crdt::read(&docs_card);
         if card.is_empty() {
             return Err(Error::NotFound(elder.clone()));
         }
@@ -53,6 +110,7 @@ impl Store {
             address: text("address"),
             phone: card.get("phone").and_then(|v| v.as_str()).map(str::to_string),
             supporters,
+            last_visit: last_visit(&docs_card),
         })
     }
 }

@@ -76,7 +76,17 @@ pub(super) fn join(elder: &ElderId, docs: &[Loaded]) -> Result<Elder> {
 
 /// Fields two devices wrote concurrently, across the elder's documents.
 pub(super) fn conflicts(docs: &[Loaded]) -> usize {
-    docs.iter().map(|l| crdt::conflicts(&l.doc).len()).sum()
+    docs.iter().map(|l| record_conflicts(l).len()).sum()
+}
+
+/// The conflicts of one loaded document the committee reviews: every concurrently written key except
+/// the card's date of the latest visit, whose latest value is the truth ([`super::card::LAST_VISIT`]).
+pub(super) fn record_conflicts(l: &Loaded) -> Vec<(String, Vec<serde_json::Value>)> {
+    let mut found = crdt::conflicts(&l.doc);
+    if l.kind == DocKind::Card {
+        found.retain(|(key, _)| key != super::card::LAST_VISIT);
+    }
+    found
 }
 
 /// Writes `content` into the document, commits it at `now`, and stores the document and its new

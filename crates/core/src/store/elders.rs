@@ -115,7 +115,7 @@ impl Store {
     /// Fields of this elder that two devices wrote concurrently, each with every value written.
     pub fn conflicts(&self, id: &ElderId) -> Result<Vec<(String, Vec<serde_json::Value>)>> {
         let docs = load_existing(&self.conn, id, &self.actor())?;
-        Ok(docs.iter().flat_map(|l| crate::crdt::conflicts(&l.doc)).collect())
+        Ok(docs.iter().flat_map(documents::record_conflicts).collect())
     }
 
     /// Recreates the whole projection from the documents, in one transaction: elders, their current

@@ -288,8 +288,9 @@ impl Store {
             m.remove("elder");
         }
         content.insert(v.id.clone(), entry);
-        let changes = documents::save(&tx, &v.elder, &mut loaded, &content, now)?;
+        let mut changes = documents::save(&tx, &v.elder, &mut loaded, &content, now)?;
         project_visits(&tx, &v.elder, &loaded)?;
+        changes += super::card::note_visit(&tx, &v.elder, crate::time::local_date(v.at), &actor, now)?;
         tx.execute("DELETE FROM visit_drafts WHERE elder_id = ?1", [v.elder.as_str()])?;
         tx.commit()?;
         Ok(VisitSaved { id: v.id, elder: v.elder, helper, amends: v.amends, warnings, changes })

@@ -1,5 +1,6 @@
 //! `POST /v1/enrol`: a device redeems a one-time code for its token. `POST /v1/enrolments`: a committee
-//! device asks for a family code for one elder of its village (the contact card's QR code).
+//! device asks for a code for a device of its own village: a family phone for one elder (the contact
+//! card's QR code) or a helper's tablet bound to one of its helpers.
 
 use super::{body, reply};
 use crate::enrolment::{self, EnrolError, Grant};
@@ -10,7 +11,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use shouwang_protocol::{limits, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest, RedeemResponse, Role};
+use shouwang_protocol::{
+    limits, EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest, RedeemResponse, Role,
+};
 use std::time::Instant;
 
 pub(super) async fn redeem(
@@ -50,6 +53,7 @@ pub(super) async fn redeem(
             scope: device.scope,
             elder: device.elder,
             epoch: state.epoch().to_string(),
+            helper: device.helper,
         },
     ))
 }
@@ -58,7 +62,11 @@ pub(super) async fn redeem(
 /// in the elder's home, and the family scans it on their next visit or call.
 pub const FAMILY_CODE_HOURS: u32 = 30 * 24;
 
-pub(super) async fn family_code(
+/// How long a code for a helper's tablet stays redeemable: the committee hands the tablet over in
+/// person, within the week.
+pub const HELPER_CODE_HOURS: u32 = 7 * 24;
+
+pub(super) async fn issue(
     State(state): State<RelayState>,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
@@ -67,17 +75,49 @@ pub(super) async fn family_code(
     if device.role != Role::Committee {
         return Err(RelayError::Forbidden);
     }
-    let (request, format): (FamilyCodeRequest, _) = body(&headers, raw)?;
-    let grant = Grant { role: Role::Family, scope: device.scope.clone(), elder: Some(request.elder) };
+    // The current body names the role; a device built before it sends a family code's body.
+    let raw = match raw {
+        Ok(bytes) => bytes,
+        Err(rejection) => {
+            let refused = body::<EnrolmentRequest>(&headers, Err(rejection)).err();
+            return Err(refused.unwrap_or_else(|| RelayError::invalid("body", "could not be read")));
+        }
+    };
+    let (request, format) = match body::<EnrolmentRequest>(&headers, Ok(raw.clone())) {
+        Ok(found) => found,
+        Err(RelayError::Invalid(_)) => {
+            let (old, format): (FamilyCodeRequest, _) = body(&headers, Ok(raw))?;
+            (EnrolmentRequest { role: Role::Family, elder: Some(old.elder), helper: None }, format)
+        }
+        Err(e) => return Err(e),
+    };
+    // A committee enrols only devices of its own village, and never another office.
+    let hours = match request.role {
+        Role::Family => FAMILY_CODE_HOURS,
+        Role::Helper => HELPER_CODE_HOURS,
+        Role::Committee | Role::Township => return Err(RelayError::Forbidden),
+    };
+    if request.role == Role::Helper && request.helper.is_none() {
+        return Err(RelayError::invalid(
+            "helper",
+            "a helper's tablet is issued for one of the village's helpers",
+        ));
+    }
+    let grant = Grant {
+        role: request.role,
+        scope: device.scope.clone(),
+        elder: request.elder,
+        helper: request.helper,
+    };
     let now = crate::now();
     let code = state
-        .with_store(move |s| match enrolment::create(s, &grant, FAMILY_CODE_HOURS, now) {
+        .with_store(move |s| match enrolment::create(s, &grant, hours, now) {
             Ok(code) => Ok(Ok(code)),
             Err(EnrolError::Invalid(field)) => Ok(Err(field)),
             Err(EnrolError::Store(e)) => Err(e),
         })
         .await?
         .map_err(RelayError::Invalid)?;
-    tracing::info!(device = %device.id, "family code issued");
-    Ok(reply(format, &FamilyCodeResponse { code, expires_at: now + i64::from(FAMILY_CODE_HOURS) * 3600 }))
+    tracing::info!(device = %device.id, role = %request.role, "enrolment code issued");
+    Ok(reply(format, &FamilyCodeResponse { code, expires_at: now + i64::from(hours) * 3600 }))
 }

@@ -4,7 +4,7 @@
 //! | route | does | answers |
 //! |---|---|---|
 //! | `POST /v1/enrol` | redeems a one-time code | 200 [`RedeemResponse`](shouwang_protocol::RedeemResponse), 400, 401, 413, 415, 429 |
-//! | `POST /v1/enrolments` | a committee device asks for a one-time family code for an elder of its village | 200 [`FamilyCodeResponse`](shouwang_protocol::FamilyCodeResponse), 400, 401, 403, 415, 429 |
+//! | `POST /v1/enrolments` | a committee device asks for a one-time code for its village: a family phone for an elder or a helper's tablet for a helper ([`EnrolmentRequest`](shouwang_protocol::EnrolmentRequest), or the older [`FamilyCodeRequest`](shouwang_protocol::FamilyCodeRequest)) | 200 [`FamilyCodeResponse`](shouwang_protocol::FamilyCodeResponse), 400, 401, 403, 415, 429 |
 //! | `GET /v1/spaces` | the villages the device reads that hold changes, with their heads | 200 [`SpacesResponse`](shouwang_protocol::SpacesResponse), 401, 429 |
 //! | `POST /v1/spaces/{space}/changes` | stores changes | 200 [`PushResponse`](shouwang_protocol::PushResponse), 400, 401, 403, 413, 415, 429 |
 //! | `GET /v1/spaces/{space}/changes?after=N&limit=M` | changes after a cursor | 200 [`PullResponse`](shouwang_protocol::PullResponse), 400, 401, 403, 429 |
@@ -45,7 +45,7 @@ pub fn router(state: RelayState) -> Router {
     let timeout = state.config().request_timeout;
     Router::new()
         .route("/v1/enrol", post(enrol::redeem))
-        .route("/v1/enrolments", post(enrol::family_code))
+        .route("/v1/enrolments", post(enrol::issue))
         .route("/v1/spaces", get(spaces::list))
         .route("/v1/spaces/{space}/changes", post(changes::push).get(changes::pull))
         .route("/v1/spaces/{space}/sync", post(changes::sync))

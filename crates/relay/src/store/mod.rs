@@ -66,6 +66,8 @@ pub struct Device {
     pub revoked_at: Option<i64>,
     /// When it was last seen, to the minute.
     pub last_seen: Option<i64>,
+    /// For a helper's tablet, the helper it belongs to, if its code named one.
+    pub helper: Option<String>,
 }
 
 /// A one-time enrolment code, as stored: only the code's hash.
@@ -79,6 +81,8 @@ pub struct Enrolment {
     pub scope: String,
     /// For a family device, its elder.
     pub elder: Option<String>,
+    /// For a helper's tablet, its helper (optional).
+    pub helper: Option<String>,
     /// When the code was made, unix seconds.
     pub created_at: i64,
     /// When it stops being redeemable.

@@ -22,9 +22,10 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The schema's migrations, in order; `schema_version` holds how many are applied.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../schema/postgres/001_init.sql"),
     include_str!("../../schema/postgres/002_pushers.sql"),
+    include_str!("../../schema/postgres/003_helpers.sql"),
 ];
 
 /// The advisory lock key that serialises migrations across replicas ("SHOUWANG" in ASCII).
@@ -167,7 +168,7 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen";
+const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper";
 
 fn role(code: &str) -> Result<Role, StoreError> {
     Role::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))
@@ -183,6 +184,7 @@ fn device(row: &Row) -> Result<Device, StoreError> {
         created_at: row.try_get(5)?,
         revoked_at: row.try_get(6)?,
         last_seen: row.try_get(7)?,
+        helper: row.try_get(8)?,
     })
 }
 
@@ -222,9 +224,9 @@ impl Store for PostgresStore {
 
     fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
         self.client()?.execute(
-            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&e.code_hash, &e.role.code(), &e.scope, &e.elder, &e.created_at, &e.expires_at],
+            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&e.code_hash, &e.role.code(), &e.scope, &e.elder, &e.created_at, &e.expires_at, &e.helper],
         )?;
         Ok(())
     }
@@ -243,7 +245,7 @@ impl Store for PostgresStore {
         let Some(claimed) = tx.query_opt(
             "UPDATE enrolments SET redeemed_at = $2
              WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2
-             RETURNING role, scope, elder",
+             RETURNING role, scope, elder, helper",
             &[&code_hash, &now],
         )?
         else {
@@ -258,11 +260,21 @@ impl Store for PostgresStore {
             created_at: now,
             revoked_at: None,
             last_seen: None,
+            helper: claimed.try_get(3)?,
         };
         tx.execute(
-            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&device.id, &device.name, &device.role.code(), &device.scope, &device.elder, &token_hash, &now],
+            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &device.id,
+                &device.name,
+                &device.role.code(),
+                &device.scope,
+                &device.elder,
+                &token_hash,
+                &now,
+                &device.helper,
+            ],
         )?;
         tx.execute("UPDATE enrolments SET device_id = $2 WHERE code_hash = $1", &[&code_hash, &id])?;
         tx.commit()?;

@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// The schema's migrations, in order; the store's `user_version` is how many are applied.
-const MIGRATIONS: [&str; 2] =
-    [include_str!("../../schema/001_init.sql"), include_str!("../../schema/002_pushers.sql")];
+const MIGRATIONS: [&str; 3] = [
+    include_str!("../../schema/001_init.sql"),
+    include_str!("../../schema/002_pushers.sql"),
+    include_str!("../../schema/003_helpers.sql"),
+];
 
 /// The relay's store in SQLite: one connection writes, a few read-only ones serve token look-ups and
 /// pulls (in WAL mode readers do not wait for the writer's commit and its sync to disk).
@@ -115,7 +118,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen";
+const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper";
 
 fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     let role: String = row.get(2)?;
@@ -131,6 +134,7 @@ fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         created_at: row.get(5)?,
         revoked_at: row.get(6)?,
         last_seen: row.get(7)?,
+        helper: row.get(8)?,
     })
 }
 
@@ -147,9 +151,9 @@ impl Store for SqliteStore {
 
     fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
         self.conn().execute(
-            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![e.code_hash, e.role.code(), e.scope, e.elder, e.created_at, e.expires_at],
+            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.code_hash, e.role.code(), e.scope, e.elder, e.created_at, e.expires_at, e.helper],
         )?;
         Ok(())
     }
@@ -173,8 +177,8 @@ impl Store for SqliteStore {
             return Ok(None);
         }
         tx.execute(
-            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at)
-             SELECT ?2, ?3, role, scope, elder, ?4, ?5 FROM enrolments WHERE code_hash = ?1",
+            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper)
+             SELECT ?2, ?3, role, scope, elder, ?4, ?5, helper FROM enrolments WHERE code_hash = ?1",
             params![code_hash, id, name, token_hash, now],
         )?;
         tx.execute("UPDATE enrolments SET device_id = ?2 WHERE code_hash = ?1", params![code_hash, id])?;

@@ -35,6 +35,7 @@ fn enrolled(relay: &str, epoch: &str) -> SyncState {
         last_success: None,
         last_attempt: None,
         last_error: None,
+        helper: None,
     }
 }
 
