@@ -7,8 +7,12 @@
 
 mod bindings;
 pub mod commands;
+pub mod devices;
 pub mod dto;
 pub mod error;
+pub mod office;
+pub mod paperwork;
+pub mod people;
 pub mod state;
 pub mod sync_loop;
 
@@ -52,6 +56,50 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::visit_draft,
             commands::discard_visit_draft,
             commands::visit_history,
+            // -- people: helpers, assignment, cases, emergencies (src-tauri/src/people.rs) --
+            people::list_helpers,
+            people::get_helper,
+            people::save_helper,
+            people::replace_helper,
+            people::reach_map,
+            people::suggest_assignment,
+            people::apply_assignment,
+            people::assign,
+            people::elder_assignment,
+            people::list_cases,
+            people::get_case,
+            people::open_case,
+            people::advance_case,
+            people::close_case,
+            people::emergency_contacts,
+            people::log_emergency,
+            // -- office: risk and agreements (src-tauri/src/office.rs) --
+            office::risk::assess_risk,
+            office::risk::save_risk,
+            office::risk::risk_list,
+            office::risk::risk_history,
+            office::risk::follow_up_risk,
+            office::agreement::list_agreements,
+            office::agreement::get_agreement,
+            office::agreement::check_agreement,
+            office::agreement::save_agreement,
+            office::agreement::record_payment,
+            office::agreement::record_duty,
+            office::agreement::end_agreement,
+            office::agreement::renew_agreement,
+            office::agreement::print_agreement,
+            // -- office: reports, ledger import/export, cards, devices (src-tauri/src/paperwork.rs) --
+            paperwork::summary_table,
+            paperwork::export_summary,
+            paperwork::monthly_progress,
+            paperwork::export_progress,
+            paperwork::preview_import,
+            paperwork::import_ledger,
+            paperwork::export_ledger,
+            paperwork::print_cards,
+            // -- devices: enrolment codes, the family's visited-this-month (src-tauri/src/devices.rs) --
+            devices::issue_enrolment,
+            devices::family_visited,
         ])
         .setup(|app| {
             if app.try_state::<AppState>().is_none() {

@@ -10,6 +10,23 @@ const screens: Record<AppRole, RouteRecordRaw[]> = {
     { path: '/form/:id?', name: 'form', component: () => import('./views/ElderFormView.vue'), props: true },
     { path: '/review', name: 'review', component: () => import('./views/ReviewList.vue') },
     { path: '/enrol', name: 'enrol', component: () => import('./views/EnrolDevice.vue') },
+    // -- people: helpers, assignment, cases --
+    { path: '/helpers', name: 'helpers', component: () => import('./views/people/HelpersView.vue') },
+    { path: '/helpers/form/:id?', name: 'helper-form', component: () => import('./views/people/HelperForm.vue'), props: true },
+    { path: '/cases', name: 'cases', component: () => import('./views/people/CasesView.vue') },
+    { path: '/case/:id', name: 'case', component: () => import('./views/people/CaseDetail.vue'), props: true },
+    { path: '/emergency/:id', name: 'emergency', component: () => import('./views/people/EmergencyView.vue'), props: true },
+    // -- office: risk, agreements --
+    { path: '/risk', name: 'risk', component: () => import('./views/office/RiskList.vue') },
+    { path: '/risk/assess/:id', name: 'risk-assess', component: () => import('./views/office/RiskAssess.vue'), props: true },
+    { path: '/risk/elder/:id', name: 'risk-history', component: () => import('./views/office/RiskHistory.vue'), props: true },
+    { path: '/agreements', name: 'agreements', component: () => import('./views/office/AgreementList.vue') },
+    { path: '/agreements/new/:elder?', name: 'agreement-new', component: () => import('./views/office/AgreementFormView.vue'), props: true },
+    { path: '/agreements/:id', name: 'agreement', component: () => import('./views/office/AgreementDetail.vue'), props: true },
+    { path: '/agreements/:id/print', name: 'agreement-print', component: () => import('./views/office/AgreementPrint.vue'), props: true },
+    // -- paperwork: reports, ledger, cards, devices --
+    { path: '/reports', name: 'reports', component: () => import('./views/paperwork/ReportsView.vue') },
+    { path: '/cards', name: 'cards', component: () => import('./views/paperwork/CardsView.vue') },
   ],
   township: [],
   helper: [
@@ -17,6 +34,8 @@ const screens: Record<AppRole, RouteRecordRaw[]> = {
     { path: '/mine', name: 'mine', component: () => import('./views/MyElders.vue') },
     { path: '/elder/:id', name: 'elder', component: () => import('./views/HelperElder.vue'), props: true },
     { path: '/visit/:id', name: 'visit', component: () => import('./views/LogVisit.vue'), props: true },
+    // -- people: helper's emergency flow --
+    { path: '/emergency/:id', name: 'emergency', component: () => import('./views/people/EmergencyView.vue'), props: true },
     { path: '/enrol', name: 'enrol', component: () => import('./views/EnrolDevice.vue') },
   ],
   family: [
@@ -32,6 +51,15 @@ export const tabs: Record<AppRole, { name: string; label: string; icon: string }
     { name: 'form', label: 'nav.add', icon: 'add-o' },
     { name: 'review', label: 'nav.review', icon: 'warning-o' },
     { name: 'enrol', label: 'nav.enrol', icon: 'qr' },
+    // -- people --
+    { name: 'helpers', label: 'people.nav.helpers', icon: 'manager-o' },
+    { name: 'cases', label: 'people.nav.cases', icon: 'todo-list-o' },
+    // -- office --
+    { name: 'risk', label: 'office.nav.risk', icon: 'shield-o' },
+    { name: 'agreements', label: 'office.nav.agreements', icon: 'description' },
+    // -- paperwork --
+    { name: 'reports', label: 'paperwork.nav.reports', icon: 'bar-chart-o' },
+    { name: 'cards', label: 'paperwork.nav.cards', icon: 'idcard' },
   ],
   township: [],
   helper: [

@@ -6,6 +6,10 @@ import type {
   AppRole, AppStatus, CardView, Commands, DueLine, ElderForm, ElderLine, Events, FieldError, SyncView, VisitForm, VisitLine,
 } from '../bindings'
 import type { Backend } from '.'
+import { peopleHandlers } from './fake-people'
+import { officeHandlers } from './fake-office'
+import { paperworkHandlers } from './fake-paperwork'
+import { devicesHandlers } from './fake-devices'
 
 type Handlers = { [K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['result'] }
 
@@ -180,7 +184,18 @@ export function fakeBackend(): Backend {
       .sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name, 'zh'))
   }
 
+  // Each area's double lives in its own file and sees the shared demo village through `ctx`.
+  const ctx = { role, elders, visits, sync, emit, forbid, notFound, office, visitors, today: TODAY }
+  void ctx
   const handlers: Handlers = {
+    // -- people (fake-people.ts): ...peopleHandlers(ctx), --
+    ...peopleHandlers(ctx),
+    // -- office (fake-office.ts): ...officeHandlers(ctx), --
+    ...officeHandlers(ctx),
+    // -- paperwork (fake-paperwork.ts): ...paperworkHandlers(ctx), --
+    ...paperworkHandlers(ctx),
+    // -- devices (fake-devices.ts): ...devicesHandlers(ctx), --
+    ...devicesHandlers(ctx),
     app_status: () => status(),
     create_registry: (a) => {
       registry = { unit: a.unit, name: a.name, policy: a.policy }

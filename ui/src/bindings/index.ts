@@ -701,6 +701,1730 @@ en: string,
  */
 violations: Array<FieldError>, };
 
+export type HomePoint = { 
+/**
+ * Latitude.
+ */
+lat: number, 
+/**
+ * Longitude.
+ */
+lon: number, };
+
+export type HelperLine = { 
+/**
+ * Helper id.
+ */
+id: string, 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 联系电话
+ */
+phone: string | null, 
+/**
+ * Home, when recorded: the centre of the 15-minute walk.
+ */
+home: HomePoint | null, 
+/**
+ * When they can serve.
+ */
+availability: string, 
+/**
+ * 备案 date (`YYYY-MM-DD`), once filed with the township.
+ */
+filed_on: string | null, 
+/**
+ * Filed 备案.
+ */
+filed: boolean, 
+/**
+ * `active` 在岗 or `replaced` 已更换.
+ */
+status: string, 
+/**
+ * Who replaced them.
+ */
+replaced_by: string | null, 
+/**
+ * Name of who replaced them.
+ */
+replaced_by_name: string | null, 
+/**
+ * Elders currently assigned (their load).
+ */
+elders: number, };
+
+export type HelperForm = { 
+/**
+ * Absent when adding.
+ */
+id?: string | null, 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 联系电话
+ */
+phone?: string | null, 
+/**
+ * Home position.
+ */
+home?: HomePoint | null, 
+/**
+ * When they can serve.
+ */
+availability?: string | null, 
+/**
+ * 备案 date `YYYY-MM-DD`.
+ */
+filed_on?: string | null, };
+
+export type SavedHelper = { 
+/**
+ * The helper's id.
+ */
+id: string, };
+
+export type ReplaceArgs = { 
+/**
+ * The helper who no longer serves.
+ */
+old: string, 
+/**
+ * Who takes over.
+ */
+new: string, 
+/**
+ * Why (e.g. 外出务工, 不能履行职责).
+ */
+reason: string, };
+
+export type MovedLine = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Their name.
+ */
+elder_name: string, 
+/**
+ * Their helper before.
+ */
+from: string | null, 
+/**
+ * Their helper now.
+ */
+to: string, };
+
+export type AssignArgs = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Helper id.
+ */
+helper: string, 
+/**
+ * Why (e.g. 就近, 家属要求).
+ */
+reason: string, };
+
+export type WalkView = { 
+/**
+ * A helper serves elders within this many minutes on foot.
+ */
+limit_minutes: number, 
+/**
+ * Metres a minute.
+ */
+speed_m_per_min: number, 
+/**
+ * Path length over straight-line distance.
+ */
+detour_factor: number, 
+/**
+ * The straight-line radius the walk covers, in metres.
+ */
+reach_m: number, };
+
+export type MapHelper = { 
+/**
+ * Helper id.
+ */
+id: string, 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * Metres east of the plot's origin (absent: no home recorded).
+ */
+x: number | null, 
+/**
+ * Metres north of the plot's origin.
+ */
+y: number | null, 
+/**
+ * Radius of the 15-minute reach circle in metres.
+ */
+reach_m: number, 
+/**
+ * Elders currently assigned.
+ */
+elders: number, };
+
+export type InReach = { 
+/**
+ * Helper id.
+ */
+helper: string, 
+/**
+ * Minutes on foot.
+ */
+minutes: number, 
+/**
+ * Measured on foot rather than estimated.
+ */
+measured: boolean, };
+
+export type MapElder = { 
+/**
+ * Elder id.
+ */
+id: string, 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 现居住地址
+ */
+address: string, 
+/**
+ * Their phone.
+ */
+phone: string | null, 
+/**
+ * Metres east of the origin (absent: no home recorded).
+ */
+x: number | null, 
+/**
+ * Metres north of the origin.
+ */
+y: number | null, 
+/**
+ * The current helper.
+ */
+helper: string | null, 
+/**
+ * Minutes on foot from the current helper's home, when known.
+ */
+minutes: number | null, 
+/**
+ * No helper reaches them on foot: phone and video visits.
+ */
+remote: boolean, 
+/**
+ * Helpers who reach them, nearest first.
+ */
+reachable: Array<InReach>, };
+
+export type ReachMap = { 
+/**
+ * The policy's walk.
+ */
+walk: WalkView, 
+/**
+ * The plot's origin (the centre of the homes), WGS-84.
+ */
+origin: HomePoint | null, 
+/**
+ * Active helpers.
+ */
+helpers: Array<MapHelper>, 
+/**
+ * Active elders.
+ */
+elders: Array<MapElder>, };
+
+export type PlanArgs = { 
+/**
+ * Elders already assigned keep their helper.
+ */
+keep_existing: boolean, 
+/**
+ * For `apply_assignment`: the proposals the user reviewed (elder → helper); refused when the
+ * plan changed since.
+ */
+reviewed?: Array<PlanPick> | null, };
+
+export type PlanPick = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Helper id.
+ */
+helper: string, };
+
+export type ProposalLine = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Their name.
+ */
+elder_name: string, 
+/**
+ * The helper proposed (or kept).
+ */
+helper: string, 
+/**
+ * Their name.
+ */
+helper_name: string, 
+/**
+ * Minutes on foot, where known.
+ */
+minutes: number | null, 
+/**
+ * The current assignment, kept.
+ */
+kept: boolean, 
+/**
+ * The helper before, when the plan moves the elder.
+ */
+from: string | null, 
+/**
+ * Their name.
+ */
+from_name: string | null, 
+/**
+ * The plan changes this elder's helper.
+ */
+moves: boolean, };
+
+export type RemoteLine = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Their phone (for phone visits).
+ */
+phone: string | null, 
+/**
+ * Their current helper, if assigned by hand.
+ */
+helper: string | null, };
+
+export type LoadLine = { 
+/**
+ * Helper id.
+ */
+helper: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Elders now.
+ */
+before: number, 
+/**
+ * Elders under the plan.
+ */
+after: number, };
+
+export type PlanView = { 
+/**
+ * Elder → helper, by elder.
+ */
+proposals: Array<ProposalLine>, 
+/**
+ * Elders no helper reaches.
+ */
+remote: Array<RemoteLine>, 
+/**
+ * Load per helper.
+ */
+loads: Array<LoadLine>, 
+/**
+ * How many elders the plan moves.
+ */
+moves: number, };
+
+export type AssignmentView = { 
+/**
+ * The current helper.
+ */
+helper: string | null, 
+/**
+ * Their name.
+ */
+helper_name: string | null, 
+/**
+ * Every stint, newest first.
+ */
+history: Array<StintLine>, };
+
+export type StintLine = { 
+/**
+ * Helper id.
+ */
+helper: string, 
+/**
+ * Their name.
+ */
+helper_name: string, 
+/**
+ * First day (`YYYY-MM-DD`).
+ */
+from: string, 
+/**
+ * Last day, while open absent.
+ */
+to: string | null, 
+/**
+ * Why.
+ */
+reason: string, };
+
+export type CaseQuery = { 
+/**
+ * Only open cases.
+ */
+open?: boolean | null, 
+/**
+ * Only cases waiting longer than the policy allows.
+ */
+flagged?: boolean | null, 
+/**
+ * One elder's.
+ */
+elder?: string | null, };
+
+export type CaseLine = { 
+/**
+ * Case id.
+ */
+id: string, 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Their name.
+ */
+elder_name: string | null, 
+/**
+ * 发现: when (RFC 3339).
+ */
+opened_at: string, 
+/**
+ * 发现: who.
+ */
+opened_by: string, 
+/**
+ * What happened.
+ */
+summary: string, 
+/**
+ * Opened by an emergency 助急.
+ */
+emergency: boolean, 
+/**
+ * Parties called (codes: `family`, `120`, `doctor`…).
+ */
+called: Array<string>, 
+/**
+ * Furthest stage reached (code).
+ */
+stage: string, 
+/**
+ * When it was reached.
+ */
+stage_at: string, 
+/**
+ * Closed: when.
+ */
+closed_at: string | null, 
+/**
+ * Closed: how (code).
+ */
+outcome: string | null, 
+/**
+ * Open and waiting at its stage longer than the policy allows.
+ */
+flagged: boolean, 
+/**
+ * The stage it waits for, when open.
+ */
+waiting_for: string | null, 
+/**
+ * Whole days it has waited at its stage (open cases).
+ */
+days_waited: number | null, 
+/**
+ * Days the policy allows to reach the next stage.
+ */
+limit_days: number | null, };
+
+export type CaseRef = { 
+/**
+ * Case id.
+ */
+id: string, };
+
+export type StepLine = { 
+/**
+ * Entry id (`opened` for 发现).
+ */
+id: string, 
+/**
+ * Stage code.
+ */
+stage: string, 
+/**
+ * When (RFC 3339).
+ */
+at: string, 
+/**
+ * Who.
+ */
+by: string, 
+/**
+ * What was done.
+ */
+note: string, 
+/**
+ * Why a stage was skipped to reach this one.
+ */
+skip_reason: string, };
+
+export type CaseView = { 
+/**
+ * The list line (stage, flag, days waited).
+ */
+line: CaseLine, 
+/**
+ * 发现 and every stage entry after it, in time order.
+ */
+steps: Array<StepLine>, 
+/**
+ * When the emergency's calls were made.
+ */
+called_at: string | null, 
+/**
+ * The visit that opened it.
+ */
+visit: string | null, 
+/**
+ * Closed: who.
+ */
+closed_by: string | null, 
+/**
+ * Closed: remark.
+ */
+closed_note: string | null, };
+
+export type OpenCaseArgs = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * What happened.
+ */
+summary: string, 
+/**
+ * Who discovered it.
+ */
+by: string, 
+/**
+ * When (default now).
+ */
+at?: string | null, };
+
+export type AdvanceArgs = { 
+/**
+ * Case id.
+ */
+id: string, 
+/**
+ * Stage code (default: the next one).
+ */
+stage?: string | null, 
+/**
+ * Who owns the stage.
+ */
+by: string, 
+/**
+ * What was done.
+ */
+note?: string | null, 
+/**
+ * Why a stage is skipped.
+ */
+skip_reason?: string | null, 
+/**
+ * When (default now).
+ */
+at?: string | null, };
+
+export type CloseArgs = { 
+/**
+ * Case id.
+ */
+id: string, 
+/**
+ * Outcome code (`resolved`, `hospitalised`, `enrolled`, `with_family`, `deceased`, `not_needed`).
+ */
+outcome: string, 
+/**
+ * Who closes it.
+ */
+by: string, 
+/**
+ * A remark.
+ */
+note?: string | null, 
+/**
+ * When (default now).
+ */
+at?: string | null, };
+
+export type CaseDone = { 
+/**
+ * Case id.
+ */
+case: string, 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Closed with an outcome as well.
+ */
+closed: boolean, };
+
+export type EmergencyArgs = { 
+/**
+ * Elder id.
+ */
+elder: string, 
+/**
+ * Parties called, in order (`family`, `120`, `doctor`, `110`, `119`, `committee`, `neighbour`).
+ */
+called: Array<string>, 
+/**
+ * When the first call was made (default now).
+ */
+called_at?: string | null, 
+/**
+ * When the emergency began (default: the first call).
+ */
+at?: string | null, 
+/**
+ * What happened.
+ */
+summary: string, 
+/**
+ * Who handled it (default: the elder's helper).
+ */
+by?: string | null, 
+/**
+ * Outcome code when it is over.
+ */
+outcome?: string | null, 
+/**
+ * A remark on the outcome.
+ */
+outcome_note?: string | null, };
+
+export type OrgContact = { 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Phone.
+ */
+phone: string | null, };
+
+export type EmergencyContacts = { 
+/**
+ * The contact card (no ID number, no health data).
+ */
+card: CardView, 
+/**
+ * The village doctor (a member of the organisation titled 村医 / …医…), when listed.
+ */
+doctor: OrgContact | null, 
+/**
+ * The elder's helper's name.
+ */
+helper_name: string | null, };
+
+export type RiskReasonView = { 
+/**
+ * The rule's id.
+ */
+rule: string, 
+/**
+ * The reason in Chinese.
+ */
+zh: string, 
+/**
+ * The reason in English.
+ */
+en: string, 
+/**
+ * Points it added.
+ */
+points: number, 
+/**
+ * The level it forces (`low`, `medium`, `high`), if any.
+ */
+level_at_least: string | null, };
+
+export type RiskPreview = { 
+/**
+ * The elder assessed.
+ */
+elder: string, 
+/**
+ * `low`, `medium` or `high`.
+ */
+level: string, 
+/**
+ * 低风险 / 中风险 / 高风险.
+ */
+level_zh: string, 
+/**
+ * The sum of the points.
+ */
+score: number, 
+/**
+ * Every rule that held, in the rules' order.
+ */
+reasons: Array<RiskReasonView>, 
+/**
+ * The rules' id (`default`, or the policy's).
+ */
+rules: string, 
+/**
+ * The date assessed.
+ */
+date: string, 
+/**
+ * Whether the visits of the rules' window were taken into account.
+ */
+visits_considered: boolean, };
+
+export type SaveRiskArgs = { 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * Who assessed (the committee member's name).
+ */
+assessor: string, 
+/**
+ * The intervention chosen, if any.
+ */
+intervention: string | null, };
+
+export type RiskFollowUpView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * When it was done.
+ */
+on: string, 
+/**
+ * What was done and found.
+ */
+note: string, 
+/**
+ * Who did it.
+ */
+by: string, };
+
+export type RiskEntryView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The assessment: level, score, reasons, rules, date.
+ */
+assessment: RiskPreview, 
+/**
+ * Who assessed.
+ */
+assessor: string, 
+/**
+ * The intervention chosen.
+ */
+intervention: string | null, 
+/**
+ * Follow-ups, oldest first.
+ */
+follow_ups: Array<RiskFollowUpView>, };
+
+export type RiskListQuery = { 
+/**
+ * Only the high-risk list (with intervention and follow-up).
+ */
+high: boolean, 
+/**
+ * Only those not assessed this calendar year.
+ */
+unassessed: boolean, };
+
+export type RiskLine = { 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * The latest assessment's id (none: never assessed).
+ */
+assessment: string | null, 
+/**
+ * Its date.
+ */
+date: string | null, 
+/**
+ * Its level (`low`, `medium`, `high`).
+ */
+level: string | null, 
+/**
+ * Its score.
+ */
+score: number | null, 
+/**
+ * The intervention chosen.
+ */
+intervention: string | null, 
+/**
+ * Follow-ups recorded.
+ */
+follow_ups: number, 
+/**
+ * The latest follow-up's date.
+ */
+last_follow_up: string | null, };
+
+export type RiskFollowUpArgs = { 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * The assessment followed up.
+ */
+assessment: string, 
+/**
+ * When (`YYYY-MM-DD`).
+ */
+on: string, 
+/**
+ * What was done and found.
+ */
+note: string, 
+/**
+ * Who did it.
+ */
+by: string, };
+
+export type DelegatorForm = { 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 身份证号码
+ */
+id_number: string, 
+/**
+ * 与被助养老人关系
+ */
+relation: string, 
+/**
+ * 家庭住址
+ */
+address: string, 
+/**
+ * 联系方式
+ */
+phone: string, };
+
+export type TrusteeForm = { 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 身份证号码
+ */
+id_number: string, 
+/**
+ * 家庭住址
+ */
+address: string, 
+/**
+ * 联系方式
+ */
+phone: string, };
+
+export type CaredElderForm = { 
+/**
+ * The elder's registry id.
+ */
+elder: string, 
+/**
+ * 姓名
+ */
+name: string, 
+/**
+ * 家庭住址
+ */
+address: string, 
+/**
+ * 联系方式 (may be empty).
+ */
+phone: string, };
+
+export type CommitteeForm = { 
+/**
+ * The committee, e.g. 斑竹村.
+ */
+village: string, 
+/**
+ * The staff member who witnesses and supervises.
+ */
+staff: string, 
+/**
+ * Their phone.
+ */
+phone: string, };
+
+export type HoursForm = { 
+/**
+ * `between` or `per_day`.
+ */
+mode: string, 
+/**
+ * Starting hour (between).
+ */
+from: number, 
+/**
+ * Ending hour (between).
+ */
+to: number, 
+/**
+ * Hours a day (per_day).
+ */
+hours: number, };
+
+export type FeeForm = { 
+/**
+ * Amount each period in yuan as typed (`300`, `300.50`).
+ */
+amount: string, 
+/**
+ * `month`, `quarter`, `half_year`, `year` or `once`.
+ */
+every: string, 
+/**
+ * 支付方式, e.g. 微信转账.
+ */
+method: string, };
+
+export type AgreementForm = { 
+/**
+ * `self_care` (附件3) or `assisted` (附件4).
+ */
+kind: string, 
+/**
+ * 甲方（委托人）
+ */
+delegator: DelegatorForm, 
+/**
+ * 乙方（受托人）
+ */
+trustee: TrusteeForm, 
+/**
+ * 被助养老人
+ */
+elder: CaredElderForm, 
+/**
+ * 村民委员会（监督见证代表）
+ */
+committee: CommitteeForm, 
+/**
+ * 服务期限 in years.
+ */
+years: number, 
+/**
+ * Start (`YYYY-MM-DD`).
+ */
+start: string, 
+/**
+ * End (`YYYY-MM-DD`): the day before the anniversary.
+ */
+end: string, 
+/**
+ * 服务地点
+ */
+place: string, 
+/**
+ * Daily hours.
+ */
+hours: HoursForm, 
+/**
+ * Services ticked from the template's list (codes).
+ */
+services: Array<string>, 
+/**
+ * Services agreed beyond the list.
+ */
+extra_services: Array<string>, 
+/**
+ * The fee.
+ */
+fee: FeeForm, 
+/**
+ * 其他约定
+ */
+other_terms: string, 
+/**
+ * Signed on (`YYYY-MM-DD`), if signed.
+ */
+signed_on: string | null, };
+
+export type ReminderView = { 
+/**
+ * `duty`, `payment`, `trustee_may_end`, `renewal` or `settle`.
+ */
+kind: string, 
+/**
+ * For a duty: `delegator_calls`, `trustee_reports` or `committee_checks`.
+ */
+duty: string | null, 
+/**
+ * When it falls (or fell) due.
+ */
+due: string, 
+/**
+ * Days past due (0 when not yet).
+ */
+days_overdue: number, 
+/**
+ * The reminder in Chinese.
+ */
+message: string, 
+/**
+ * The reminder in English.
+ */
+en: string, };
+
+export type AgreementLine = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * The elder's name.
+ */
+elder_name: string, 
+/**
+ * `self_care` (附件3) or `assisted` (附件4).
+ */
+kind: string, 
+/**
+ * 乙方.
+ */
+trustee: string, 
+/**
+ * Start.
+ */
+start: string, 
+/**
+ * The last day of service.
+ */
+last_day: string, 
+/**
+ * The agreement it renews.
+ */
+renews: string | null, 
+/**
+ * Ended early.
+ */
+ended: boolean, 
+/**
+ * Payments recorded.
+ */
+payments: number, 
+/**
+ * Their total in yuan (`600.00`).
+ */
+paid: string, 
+/**
+ * What is due or overdue today.
+ */
+reminders: Array<ReminderView>, };
+
+export type AgreementQuery = { 
+/**
+ * One elder's (their id), or every one.
+ */
+elder: string | null, };
+
+export type AgreementRef = { 
+/**
+ * The agreement's id.
+ */
+id: string, };
+
+export type PaymentView = { 
+/**
+ * Paid on.
+ */
+on: string, 
+/**
+ * Amount in yuan (`300.00`).
+ */
+amount: string, 
+/**
+ * A note.
+ */
+note: string, };
+
+export type DutyView = { 
+/**
+ * `delegator_calls`, `trustee_reports` or `committee_checks`.
+ */
+duty: string, 
+/**
+ * When.
+ */
+on: string, };
+
+export type EndingView = { 
+/**
+ * `delegator` or `trustee`.
+ */
+by: string, 
+/**
+ * `no_fault`, `non_payment`, `trustee_fault` or `disputes`.
+ */
+reason: string, 
+/**
+ * The reason in the template's words.
+ */
+reason_zh: string, 
+/**
+ * Notice given on.
+ */
+notice_on: string, 
+/**
+ * Ends on.
+ */
+end_on: string, };
+
+export type AgreementView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * The template's blanks.
+ */
+form: AgreementForm, 
+/**
+ * The agreement it renews.
+ */
+renews: string | null, 
+/**
+ * Payments, oldest first.
+ */
+payments: Array<PaymentView>, 
+/**
+ * Total paid in yuan.
+ */
+paid: string, 
+/**
+ * Duties done, oldest first.
+ */
+done: Array<DutyView>, 
+/**
+ * An early end.
+ */
+ending: EndingView | null, 
+/**
+ * The last day of service.
+ */
+last_day: string, 
+/**
+ * What is due or overdue today.
+ */
+reminders: Array<ReminderView>, };
+
+export type PaymentArgs = { 
+/**
+ * The agreement.
+ */
+agreement: string, 
+/**
+ * Paid on (`YYYY-MM-DD`).
+ */
+on: string, 
+/**
+ * Amount in yuan as typed.
+ */
+amount: string, 
+/**
+ * A note (receipt, method).
+ */
+note: string, };
+
+export type DutyArgs = { 
+/**
+ * The agreement.
+ */
+agreement: string, 
+/**
+ * `delegator_calls`, `trustee_reports` or `committee_checks`.
+ */
+duty: string, 
+/**
+ * Done on (`YYYY-MM-DD`).
+ */
+on: string, };
+
+export type EndArgs = { 
+/**
+ * The agreement.
+ */
+agreement: string, 
+/**
+ * `delegator` or `trustee`.
+ */
+by: string, 
+/**
+ * `no_fault`, `non_payment`, `trustee_fault` or `disputes`.
+ */
+reason: string, 
+/**
+ * Notice given on (`YYYY-MM-DD`).
+ */
+notice_on: string, 
+/**
+ * Ends on (`YYYY-MM-DD`).
+ */
+end_on: string, };
+
+export type RenewArgs = { 
+/**
+ * The agreement renewed.
+ */
+agreement: string, 
+/**
+ * Years of the new period.
+ */
+years: number, };
+
+export type FileKind = "xlsx" | "csv" | "json";
+
+export type SavedFile = { 
+/**
+ * Where it was written (the download directory, else the app data directory).
+ */
+path: string, 
+/**
+ * Its file name.
+ */
+name: string, };
+
+export type EnteredValue = { 
+/**
+ * The column's number.
+ */
+column: number, 
+/**
+ * Its value on the total row.
+ */
+value: number, };
+
+export type SummaryQuery = { 
+/**
+ * The layout (`guangdong`, `liaoning`); empty: the one of the registry's policy, else the first.
+ */
+layout: string | null, 
+/**
+ * A 12-digit unit within the registry; empty: the registry's own unit.
+ */
+unit: string | null, 
+/**
+ * The table's date 填报时间, `YYYY-MM-DD`; empty: today.
+ */
+date: string | null, 
+/**
+ * Count ages and absences at this date instead of the policy's cutoff (a new survey's date).
+ */
+cutoff: string | null, 
+/**
+ * The columns entered by hand.
+ */
+entered: Array<EnteredValue>, };
+
+export type SummaryLine = { 
+/**
+ * 12-digit code.
+ */
+unit: string, 
+/**
+ * Its name where known.
+ */
+name: string, 
+/**
+ * One value per column; `null` for an entered column left blank.
+ */
+values: Array<number | null>, };
+
+export type CheckLine = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * As the form writes it, e.g. `1 = 2+3 = 4+5`.
+ */
+expression: string, 
+/**
+ * The row's unit.
+ */
+unit: string, 
+/**
+ * The total row.
+ */
+total: boolean, 
+/**
+ * Whether it holds.
+ */
+passed: boolean, 
+/**
+ * The check with each group's values and sum, in Chinese.
+ */
+message: string, 
+/**
+ * The same in English.
+ */
+en: string, };
+
+export type SummaryTable = { 
+/**
+ * The layout's id.
+ */
+layout: string, 
+/**
+ * Every layout the app ships.
+ */
+layouts: Array<string>, 
+/**
+ * The title.
+ */
+title: string, 
+/**
+ * The unit line's label, e.g. 地市（盖章）：.
+ */
+unit_label: string, 
+/**
+ * The date line's label, e.g. 填报时间：.
+ */
+date_label: string, 
+/**
+ * The first column's heading.
+ */
+sub_unit_heading: string, 
+/**
+ * The unit.
+ */
+unit: string, 
+/**
+ * Its name.
+ */
+unit_name: string, 
+/**
+ * 填报时间.
+ */
+date: string, 
+/**
+ * The date ages and absences are counted at.
+ */
+cutoff: string, 
+/**
+ * Each column's headings, top level first; adjacent columns sharing a heading are merged under it.
+ */
+headings: Array<Array<string>>, 
+/**
+ * The numbers of the columns entered by hand.
+ */
+entered_columns: Array<number>, 
+/**
+ * One row per sub-unit.
+ */
+rows: Array<SummaryLine>, 
+/**
+ * 合计.
+ */
+total: SummaryLine, 
+/**
+ * Every check on the total row, then on each sub-unit's row.
+ */
+checks: Array<CheckLine>, 
+/**
+ * Whether every check holds.
+ */
+passes: boolean, 
+/**
+ * Elders counted.
+ */
+counted: number, 
+/**
+ * Active elders not counted (not left behind under the policy at the cutoff).
+ */
+not_counted: number, 
+/**
+ * The sign-off lines under the table.
+ */
+sign_off: Array<string>, 
+/**
+ * The notes under the table.
+ */
+notes: Array<string>, };
+
+export type SummaryExport = { 
+/**
+ * The table.
+ */
+query: SummaryQuery, 
+/**
+ * XLSX laid out like the form, CSV or JSON.
+ */
+format: FileKind, };
+
+export type ProgressQuery = { 
+/**
+ * The month.
+ */
+month: string | null, };
+
+export type ProgressLine = { 
+/**
+ * `village`, `township` or `total`.
+ */
+level: string, 
+/**
+ * 12-digit code (empty on the total).
+ */
+unit: string, 
+/**
+ * The unit's name where known.
+ */
+name: string, 
+/**
+ * Elders served.
+ */
+elders: number, 
+/**
+ * Visits this month.
+ */
+visits: number, 
+/**
+ * Elders visited at least once this month.
+ */
+visited: number, 
+/**
+ * 月探访率, percent.
+ */
+coverage_percent: number, 
+/**
+ * Elders overdue on the report date.
+ */
+overdue: number, 
+/**
+ * Active helpers.
+ */
+active_helpers: number, 
+/**
+ * Emergencies 助急 this month.
+ */
+emergencies: number, 
+/**
+ * Cases open at the end of the month (or today).
+ */
+open_cases: number, };
+
+export type ProgressReport = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * The date the overdue counts are taken on.
+ */
+on: string, 
+/**
+ * Villages, townships, then the total.
+ */
+rows: Array<ProgressLine>, };
+
+export type ProgressExport = { 
+/**
+ * The month.
+ */
+query: ProgressQuery, 
+/**
+ * XLSX, CSV or JSON.
+ */
+format: FileKind, };
+
+export type LedgerFile = { 
+/**
+ * Its name (`.xlsx` or `.csv` decides how it is read).
+ */
+name: string, 
+/**
+ * Its bytes, base64.
+ */
+data: string, 
+/**
+ * The sheet to read (XLSX); empty: the first.
+ */
+sheet: string | null, };
+
+export type ImportProblem = { 
+/**
+ * The spreadsheet row number, as Excel shows it.
+ */
+row: number, 
+/**
+ * The column heading as the file writes it.
+ */
+column: string, 
+/**
+ * The record field.
+ */
+field: string, 
+/**
+ * The rule's code.
+ */
+rule: string, 
+/**
+ * In Chinese.
+ */
+message: string, 
+/**
+ * In English.
+ */
+en: string, 
+/**
+ * A warning: the row is imported all the same.
+ */
+warning: boolean, };
+
+export type ImportLine = { 
+/**
+ * The spreadsheet row number.
+ */
+row: number, 
+/**
+ * The name in the row.
+ */
+name: string, 
+/**
+ * `add` (a new elder), `existing` (already registered: skipped) or `refuse` (nothing written).
+ */
+action: string, 
+/**
+ * Every problem, errors and warnings.
+ */
+problems: Array<ImportProblem>, };
+
+export type ImportPreview = { 
+/**
+ * The file's name.
+ */
+file: string, 
+/**
+ * Data rows.
+ */
+rows: number, 
+/**
+ * Rows to register (with or without warnings).
+ */
+add: number, 
+/**
+ * Of those, rows with warnings.
+ */
+with_warnings: number, 
+/**
+ * Rows already registered (skipped).
+ */
+existing: number, 
+/**
+ * Rows refused.
+ */
+refused: number, 
+/**
+ * Headings the file has that name no column (ignored).
+ */
+ignored_headings: Array<string>, 
+/**
+ * Every row.
+ */
+lines: Array<ImportLine>, 
+/**
+ * Elders registered: 0 in a dry run.
+ */
+imported: number, 
+/**
+ * Whether anything was written.
+ */
+written: boolean, };
+
+export type LedgerExport = { 
+/**
+ * XLSX, CSV or JSON.
+ */
+format: FileKind, };
+
+export type CardPaper = "a6" | "a4";
+
+export type CardQuery = { 
+/**
+ * Elder ids, in print order.
+ */
+elders: Array<string>, 
+/**
+ * A6 or A4 sheets.
+ */
+paper: CardPaper, 
+/**
+ * The area in the heading (e.g. 巴州区); empty: the registry's county.
+ */
+area: string | null, };
+
+export type PrintedCards = { 
+/**
+ * A whole printable HTML page (core's layout), shown in a frame and printed from it.
+ */
+html: string, 
+/**
+ * Cards.
+ */
+cards: number, 
+/**
+ * Cards carrying a QR code with a family enrolment code from the relay.
+ */
+with_code: number, 
+/**
+ * Why cards have no QR code (offline, not enrolled, refused), in Chinese; `null` when all have one.
+ */
+no_code: string | null, 
+/**
+ * The same in English.
+ */
+no_code_en: string | null, };
+
+export type DeviceKind = "helper" | "family";
+
+export type IssueArgs = { 
+/**
+ * The device's kind.
+ */
+kind: DeviceKind, 
+/**
+ * The helper's id, for a helper's tablet.
+ */
+helper: string | null, 
+/**
+ * The elder's id, for a family phone.
+ */
+elder: string | null, };
+
+export type IssuedCode = { 
+/**
+ * The device's kind.
+ */
+kind: DeviceKind, 
+/**
+ * Whose device: the helper's or the elder's name.
+ */
+name: string, 
+/**
+ * The one-time code, as typed (e.g. `ABCD-EFGH-JK`).
+ */
+code: string, 
+/**
+ * The relay the code is redeemed at.
+ */
+relay: string, 
+/**
+ * What the QR code holds and what may be pasted on the enrolling device:
+ * `shouwang://enrol?relay=…&code=…`.
+ */
+payload: string, 
+/**
+ * The QR code as inline SVG.
+ */
+qr_svg: string, 
+/**
+ * Until when it may be redeemed (RFC 3339, UTC).
+ */
+expires_at: string, };
+
+export type VisitedView = { 
+/**
+ * The date of the latest visit (`YYYY-MM-DD`), if any: nothing else of it.
+ */
+last_visit: string | null, 
+/**
+ * Visited in the current calendar month (China time) 本月已探访.
+ */
+this_month: boolean, };
+
 /** Every command: its argument (passed as `{ args }`) and its result. */
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -722,6 +2446,46 @@ export interface Commands {
   visit_draft: { args: ElderRef; result: VisitForm | null };
   discard_visit_draft: { args: ElderRef; result: boolean };
   visit_history: { args: ElderRef; result: Array<VisitLine> };
+  list_helpers: { args: null; result: Array<HelperLine> };
+  get_helper: { args: ElderRef; result: HelperForm };
+  save_helper: { args: HelperForm; result: SavedHelper };
+  replace_helper: { args: ReplaceArgs; result: Array<MovedLine> };
+  reach_map: { args: null; result: ReachMap };
+  suggest_assignment: { args: PlanArgs; result: PlanView };
+  apply_assignment: { args: PlanArgs; result: Array<MovedLine> };
+  assign: { args: AssignArgs; result: MovedLine | null };
+  elder_assignment: { args: ElderRef; result: AssignmentView };
+  list_cases: { args: CaseQuery; result: Array<CaseLine> };
+  get_case: { args: CaseRef; result: CaseView };
+  open_case: { args: OpenCaseArgs; result: CaseDone };
+  advance_case: { args: AdvanceArgs; result: CaseDone };
+  close_case: { args: CloseArgs; result: CaseDone };
+  emergency_contacts: { args: ElderRef; result: EmergencyContacts };
+  log_emergency: { args: EmergencyArgs; result: CaseDone };
+  assess_risk: { args: ElderRef; result: RiskPreview };
+  save_risk: { args: SaveRiskArgs; result: RiskEntryView };
+  risk_list: { args: RiskListQuery; result: Array<RiskLine> };
+  risk_history: { args: ElderRef; result: Array<RiskEntryView> };
+  follow_up_risk: { args: RiskFollowUpArgs; result: string };
+  list_agreements: { args: AgreementQuery; result: Array<AgreementLine> };
+  get_agreement: { args: AgreementRef; result: AgreementView };
+  check_agreement: { args: AgreementForm; result: Array<FieldError> };
+  save_agreement: { args: AgreementForm; result: AgreementView };
+  record_payment: { args: PaymentArgs; result: AgreementView };
+  record_duty: { args: DutyArgs; result: AgreementView };
+  end_agreement: { args: EndArgs; result: AgreementView };
+  renew_agreement: { args: RenewArgs; result: AgreementView };
+  print_agreement: { args: AgreementRef; result: string };
+  summary_table: { args: SummaryQuery; result: SummaryTable };
+  export_summary: { args: SummaryExport; result: SavedFile };
+  monthly_progress: { args: ProgressQuery; result: ProgressReport };
+  export_progress: { args: ProgressExport; result: SavedFile };
+  preview_import: { args: LedgerFile; result: ImportPreview };
+  import_ledger: { args: LedgerFile; result: ImportPreview };
+  export_ledger: { args: LedgerExport; result: SavedFile };
+  print_cards: { args: CardQuery; result: PrintedCards };
+  issue_enrolment: { args: IssueArgs; result: IssuedCode };
+  family_visited: { args: null; result: VisitedView };
 }
 
 /** Every event the app emits, with its payload. */
@@ -750,4 +2514,44 @@ export const COMMAND_NAMES = [
   "visit_draft",
   "discard_visit_draft",
   "visit_history",
+  "list_helpers",
+  "get_helper",
+  "save_helper",
+  "replace_helper",
+  "reach_map",
+  "suggest_assignment",
+  "apply_assignment",
+  "assign",
+  "elder_assignment",
+  "list_cases",
+  "get_case",
+  "open_case",
+  "advance_case",
+  "close_case",
+  "emergency_contacts",
+  "log_emergency",
+  "assess_risk",
+  "save_risk",
+  "risk_list",
+  "risk_history",
+  "follow_up_risk",
+  "list_agreements",
+  "get_agreement",
+  "check_agreement",
+  "save_agreement",
+  "record_payment",
+  "record_duty",
+  "end_agreement",
+  "renew_agreement",
+  "print_agreement",
+  "summary_table",
+  "export_summary",
+  "monthly_progress",
+  "export_progress",
+  "preview_import",
+  "import_ledger",
+  "export_ledger",
+  "print_cards",
+  "issue_enrolment",
+  "family_visited",
 ] as const;
