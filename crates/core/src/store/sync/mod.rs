@@ -21,6 +21,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 
 mod spaces;
 pub use spaces::SpaceCursor;
@@ -52,6 +53,8 @@ pub struct SyncState {
     pub last_attempt: Option<String>,
     /// What went wrong last time, if it did.
     pub last_error: Option<String>,
+    /// A helper's tablet: the helper it belongs to (32 hex digits), when its code named one.
+    pub helper: Option<String>,
 }
 
 /// A change made on this device, waiting for the relay.
@@ -122,7 +125,8 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT relay, token, device_id, role, scope, elder, epoch, cursor, last_success, last_attempt, last_error
+                "SELECT relay, token, device_id, role, scope, elder, epoch, cursor, last_success, last_attempt,
+                     last_error, helper
                  FROM sync_state WHERE id = 1",
                 [],
                 |r| {
@@ -138,6 +142,7 @@ impl Store {
                         last_success: r.get(8)?,
                         last_attempt: r.get(9)?,
                         last_error: r.get(10)?,
+                        helper: r.get(11)?,
                     })
                 },
             )
@@ -156,8 +161,9 @@ impl Store {
         let same_relay =
             previous.as_ref().is_some_and(|(relay, epoch)| *relay == state.relay && *epoch == state.epoch);
         tx.execute(
-            "INSERT OR REPLACE INTO sync_state (id, relay, token, device_id, role, scope, elder, epoch, cursor)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO sync_state (id, relay, token, device_id, role, scope, elder, epoch, cursor,
+                 helper)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             rusqlite::params![
                 state.relay,
                 state.token,
@@ -166,7 +172,8 @@ impl Store {
                 state.scope,
                 state.elder,
                 state.epoch,
-                if same_relay { state.cursor as i64 } else { 0 }
+                if same_relay { state.cursor as i64 } else { 0 },
+                state.helper,
             ],
         )?;
         if previous.is_some() && !same_relay {
@@ -292,9 +299,25 @@ impl Store {
             kinds.dedup();
             let mut docs = documents::load_kinds(&tx, &elder, &kinds, &actor)?;
             let mut changed = false;
-            for c in incoming {
-                let loaded = docs.iter_mut().find(|l| l.kind == c.doc.kind).expect("every kind is loaded");
-                let (hash, outcome) = apply_one(&mut loaded.doc, &c.bytes);
+            for (i, c) in incoming.iter().enumerate() {
+                let at = docs.iter().position(|l| l.kind == c.doc.kind).expect("every kind is loaded");
+                let applying =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut docs[at].doc, &c.bytes)));
+                let (hash, outcome) = match applying {
+                    Ok(done) => done,
+                    Err(_) => {
+                        // automerge panicked on a crafted change (found by fuzzing): the document in
+                        // memory may be half changed, so load it again, replay what this page already
+                        // applied to it, and keep the change in quarantine.
+                        let mut again = documents::load_kinds(&tx, &elder, &[c.doc.kind], &actor)?;
+                        let mut fresh = again.pop().expect("the kind is loaded");
+                        for earlier in incoming[..i].iter().filter(|e| e.doc.kind == c.doc.kind) {
+                            let _ = apply_one(&mut fresh.doc, &earlier.bytes);
+                        }
+                        docs[at] = fresh;
+                        (hex::encode(Sha256::digest(&c.bytes)), Outcome::Refused("rejected"))
+                    }
+                };
                 match outcome {
                     Outcome::Applied => {
                         report.applied += 1;
@@ -431,6 +454,11 @@ fn apply_one(doc: &mut automerge::AutoCommit, bytes: &[u8]) -> (String, Outcome)
     let hash = change.hash();
     let outcome = if doc.get_change_by_hash(&hash).is_some() {
         Outcome::Duplicate
+    } else if Change::from(change.decode()).hash() != hash {
+        // Bytes that decode but are not the canonical encoding of their own operations: automerge
+        // would apply them, but a saved document re-encodes them, gets another hash and no longer
+        // loads ("mismatching heads"). No honest device writes such a change; found by fuzzing.
+        Outcome::Refused("not_canonical")
     } else if change.deps().iter().any(|dep| doc.get_change_by_hash(dep).is_none()) {
         // A change whose dependencies are not here yet would sit in automerge's memory queue and be
         // lost on save: hold it in quarantine instead and retry when they arrive.
