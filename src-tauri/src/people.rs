@@ -1188,9 +1188,7 @@ mod tests {
     use shouwang_core::elder::Position;
     use shouwang_core::helper::Helper;
     use shouwang_core::store::{Store, SyncState};
-    use tauri::ipc::{CallbackFn, InvokeBody};
-    use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-    use tauri::webview::InvokeRequest;
+    use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
     use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
     struct Device {
@@ -1217,19 +1215,7 @@ mod tests {
                 Some(a) => json!({ "args": a }),
                 None => json!({}),
             };
-            tauri::test::get_ipc_response(
-                &self.window,
-                InvokeRequest {
-                    cmd: cmd.into(),
-                    callback: CallbackFn(0),
-                    error: CallbackFn(1),
-                    url: "tauri://localhost".parse().unwrap(),
-                    body: InvokeBody::Json(body),
-                    headers: Default::default(),
-                    invoke_key: INVOKE_KEY.to_string(),
-                },
-            )
-            .map(|b| b.deserialize::<Value>().unwrap())
+            crate::tests::invoke(&self.window, cmd, body)
         }
 
         fn ok(&self, cmd: &str, args: Value) -> Value {

@@ -3,9 +3,7 @@
 use super::*;
 use serde_json::{json, Value};
 use shouwang_core::store::SyncState;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 struct Device {
@@ -34,19 +32,7 @@ fn device(prepare: impl FnOnce(&Path)) -> Device {
 
 impl Device {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(json!({ "args": args })),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        crate::tests::invoke(&self.window, cmd, json!({ "args": args }))
     }
 
     fn registered(&self) -> usize {
