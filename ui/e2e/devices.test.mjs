@@ -2,35 +2,10 @@
 // code for a helper's tablet and a family phone (QR code, text, expiry) at both tablet sizes, in Chinese
 // and English and at 200% font size; the family card says whether the elder was visited this month; a
 // pasted QR text fills in the relay's address on the first-run screen. Screenshots to docs/screenshots/.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
-import { chromium } from 'playwright-core'
-import { serve } from './server.mjs'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const shots = join(here, '../../docs/screenshots')
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 800, height: 1280 },
-]
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-
-let browser
-let server
-
-before(async () => {
-  await mkdir(shots, { recursive: true })
-  server = await serve(join(here, '../dist-fake'))
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+import { join } from 'node:path'
+import { browser, server, shots, SIZES } from './harness.mjs'
 
 async function open(size, { role = 'committee', lang = 'zh-CN', fresh = false, hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })

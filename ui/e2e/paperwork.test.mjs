@@ -2,35 +2,10 @@
 // with its headings and checks, exports told where they were saved, a ledger import with one bad ID
 // number refused while the good rows go in, and the contact cards' print view. Both tablet sizes,
 // Chinese and English, 200% font size. Screenshots: docs/screenshots/paperwork-*.png.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
-import { chromium } from 'playwright-core'
-import { serve } from './server.mjs'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const shots = join(here, '../../docs/screenshots')
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 800, height: 1280 },
-]
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-
-let browser
-let server
-
-before(async () => {
-  await mkdir(shots, { recursive: true })
-  server = await serve(join(here, '../dist-fake'))
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+import { join } from 'node:path'
+import { browser, server, shots, SIZES } from './harness.mjs'
 
 async function open(size, { role = 'committee', lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })

@@ -2,38 +2,14 @@
 // plot with a balanced assignment applied, the remote elders, a case moved along 发现 → 报告 → 转介 → 救助,
 // and a helper's emergency 助急 call logged from the elder's card. Both tablet sizes; Chinese and English;
 // 200% font size. Screenshots: docs/screenshots/people-*.png.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
-import { chromium } from 'playwright-core'
-import { serve } from './server.mjs'
+import { join } from 'node:path'
+import { browser, server, shots, SIZES } from './harness.mjs'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const shots = join(here, '../../docs/screenshots')
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 800, height: 1280 },
-]
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 // The demo village's last elder lives on the far hill, beyond every helper's walk.
 const FAR = (12).toString(16).padStart(32, '0')
 const FAR_NAME = '孙桂芳'
-
-let browser
-let server
-
-before(async () => {
-  await mkdir(shots, { recursive: true })
-  server = await serve(join(here, '../dist-fake'))
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 async function open(size, { role = 'committee', lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })

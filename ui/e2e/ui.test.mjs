@@ -2,35 +2,10 @@
 // the backend (dist-fake/, typed by the same generated bindings as the real one): tablet sizes in both
 // orientations with touch, Chinese and English, 200% font size. Writes the screenshots the README lists
 // to docs/screenshots/.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
-import { chromium } from 'playwright-core'
-import { serve } from './server.mjs'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const shots = join(here, '../../docs/screenshots')
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 800, height: 1280 },
-]
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-
-let browser
-let server
-
-before(async () => {
-  await mkdir(shots, { recursive: true })
-  server = await serve(join(here, '../dist-fake'))
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS })
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+import { join } from 'node:path'
+import { browser, server, shots, SIZES } from './harness.mjs'
 
 async function open(size, { role = 'committee', lang = 'zh-CN', fresh = false, hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
