@@ -600,18 +600,24 @@ pub async fn record_payment(state: State<'_, AppState>, args: PaymentArgs) -> Ap
     let on = parse_date("on", &args.on)?;
     let amount_fen = parse_yuan("amount", &args.amount)?;
     let payment = Payment { on, amount_fen, note: args.note.trim().to_string() };
-    store.record_payment(&args.agreement, payment, Utc::now()).map_err(|e| {
-        let mut e = AppError::from(e);
-        if e.field.as_deref().is_some_and(|f| f.starts_with("payments[")) {
-            e.field = Some("amount".into());
-            e.violations.iter_mut().for_each(|v| v.field = "amount".into());
-        }
-        e
-    })?;
+    store
+        .record_payment(&args.agreement, payment, Utc::now())
+        .map_err(|e| under_field(e, "payments[", "amount"))?;
     let view = AgreementView::of(&store.agreement(&args.agreement)?, today());
     drop(guard);
     state.sync_soon();
     Ok(view)
+}
+
+/// Core's error, with a field under `prefix` (the new entry of a list, e.g. `payments[3].amount_fen`)
+/// reported under the form's own field `to`, where the UI shows it.
+fn under_field(e: shouwang_core::store::Error, prefix: &str, to: &str) -> AppError {
+    let mut e = AppError::from(e);
+    if e.field.as_deref().is_some_and(|f| f.starts_with(prefix)) {
+        e.field = Some(to.into());
+        e.violations.iter_mut().for_each(|v| v.field = to.into());
+    }
+    e
 }
 
 /// Records a recurring duty done (A phoned B, B reported to A, the committee checked).
@@ -622,14 +628,9 @@ pub async fn record_duty(state: State<'_, AppState>, args: DutyArgs) -> AppResul
     office_only(state::role(store)?, "登记协议履行情况")?;
     let duty: Duty = code("duty", &args.duty)?;
     let on = parse_date("on", &args.on)?;
-    store.record_duty(&args.agreement, Done { duty, on }, Utc::now()).map_err(|e| {
-        let mut e = AppError::from(e);
-        if e.field.as_deref().is_some_and(|f| f.starts_with("done[")) {
-            e.field = Some("on".into());
-            e.violations.iter_mut().for_each(|v| v.field = "on".into());
-        }
-        e
-    })?;
+    store
+        .record_duty(&args.agreement, Done { duty, on }, Utc::now())
+        .map_err(|e| under_field(e, "done[", "on"))?;
     let view = AgreementView::of(&store.agreement(&args.agreement)?, today());
     drop(guard);
     state.sync_soon();
