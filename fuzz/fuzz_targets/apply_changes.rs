@@ -1,13 +1,12 @@
 //! Applying remote changes (`Store::apply_remote`, what a device does with every page it pulls): any
-//! bytes for any document of a registry with demo elders — raw, or as a change chunk with a valid
-//! checksum — are applied, counted as duplicates or quarantined; never a panic, and the projection
-//! stays what a rebuild from the documents makes of them.
+//! bytes for any document of a registry with demo elders — raw, or a change chunk inside a well-formed
+//! envelope — are applied, counted as duplicates or quarantined; never a panic, and the projection
+//! stays what a rebuild from the documents makes of them. Body: `shouwang_fuzz::targets::apply_changes`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shouwang_core::doc::DocId;
-use shouwang_core::store::{IncomingChange, Store};
-use shouwang_fuzz::{now, records, registry};
+use shouwang_core::store::Store;
+use shouwang_fuzz::registry;
 use std::cell::RefCell;
 
 thread_local! {
@@ -35,19 +34,6 @@ fuzz_target!(|data: &[u8]| {
             *slot = Some(registry(3));
         }
         let (_, store, elders) = slot.as_mut().expect("a registry");
-        let changes: Vec<IncomingChange> = records(data)
-            .into_iter()
-            .map(|r| IncomingChange {
-                doc: DocId { elder: elders[usize::from(r.elder) % elders.len()].clone(), kind: r.doc_kind() },
-                bytes: if r.wrap() { shouwang_protocol::change_chunk(r.bytes) } else { r.bytes.to_vec() },
-            })
-            .collect();
-        let applied = store.apply_remote(&changes, 0, now()).expect("applying never fails on bad bytes");
-        assert_eq!(applied.applied + applied.duplicates + applied.quarantined, changes.len());
-        if applied.applied > 0 {
-            let before = store.projection_dump().expect("the projection");
-            store.rebuild().expect("a rebuild");
-            assert_eq!(store.projection_dump().expect("the projection"), before, "projection ≠ rebuild");
-        }
+        shouwang_fuzz::targets::apply_changes(store, elders, data);
     });
 });

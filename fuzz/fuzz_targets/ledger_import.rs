@@ -1,12 +1,9 @@
-//! The ledger importer (信息台账 in `.csv` or `.xlsx`): any bytes read as a CSV (UTF-8 or GBK) or an
-//! XLSX workbook, then planned against a registry (headings mapped, every row validated and matched);
-//! a refusal is an error or a refused row, never a panic. The first byte picks the reader.
+//! The ledger importer (信息台账 in `.csv` or `.xlsx`): any bytes read and planned against a registry;
+//! a refusal is an error or a refused row, never a panic. Body: `shouwang_fuzz::targets::ledger_import`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shouwang_core::ledger::{plan, read_csv, read_xlsx, ImportContext};
 use shouwang_core::store::Store;
-use shouwang_fuzz::{now, registry};
 use std::cell::RefCell;
 
 thread_local! {
@@ -15,19 +12,9 @@ thread_local! {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, bytes)) = data.split_first() else { return };
-    let sheet = if which % 2 == 0 { read_csv(bytes) } else { read_xlsx(bytes, None) };
-    let Ok(sheet) = sheet else { return };
     REGISTRY.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let (_, store, _) = slot.get_or_insert_with(|| registry(2));
-        let ctx = ImportContext {
-            unit: store.registry().unit.clone(),
-            policy: store.policy(),
-            today: shouwang_core::time::local_date(now()),
-        };
-        if let Ok(planned) = plan(&sheet, store, &ctx) {
-            let _ = (planned.ok(), planned.refused(), planned.existing(), planned.with_warnings());
-        }
+        let (_, store, _) = slot.get_or_insert_with(|| shouwang_fuzz::registry(2));
+        shouwang_fuzz::targets::ledger_import(store, data);
     });
 });

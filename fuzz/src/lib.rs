@@ -1,6 +1,8 @@
 //! What the fuzz targets share: a registry on a RAM disk with a few demo elders, and the input format
 //! of `apply_changes` (a sequence of `[kind][length, u16 LE][bytes]` records).
 
+pub mod targets;
+
 use chrono::{DateTime, Utc};
 use shouwang_core::doc::DocKind;
 use shouwang_core::elder::ElderId;

@@ -72,11 +72,31 @@ pub const COMMANDS: &[(&str, Option<&str>, &str)] = &[
     // -- devices: enrolment codes, the family's visited-this-month (src-tauri/src/devices.rs) --
     ("issue_enrolment", Some("IssueArgs"), "IssuedCode"),
     ("family_visited", None, "VisitedView"),
+    ("device_keys", None, "KeysView"),
+    ("revoke_device", Some("RevokeArgs"), "KeysView"),
+    ("rotate_keys", None, "KeysView"),
+    // -- privacy: the app lock, consent, export, erasure, audit, keys (lock.rs, privacy.rs) --
+    ("lock_status", None, "LockView"),
+    ("unlock", Some("UnlockArgs"), "AppStatus"),
+    ("lock_now", None, "LockView"),
+    ("set_idle_minutes", Some("IdleArgs"), "LockView"),
+    ("change_pin", Some("ChangePinArgs"), "LockView"),
+    ("touch", None, "null"),
+    ("list_consents", Some("ElderRef"), "Array<ConsentView>"),
+    ("record_consent", Some("ConsentForm"), "ConsentView"),
+    ("withdraw_consent", Some("WithdrawArgs"), "ConsentView"),
+    ("export_elder_data", Some("ElderRef"), "SavedFile"),
+    ("erase_elder", Some("EraseArgs"), "null"),
+    ("audit_log", Some("AuditQuery"), "Array<AuditLine>"),
+    ("verify_audit", None, "Array<AuditBreak>"),
 ];
 
 /// Every event: (name, payload type).
-pub const EVENTS: &[(&str, &str)] =
-    &[(crate::sync_loop::PROGRESS_EVENT, "SyncProgress"), (crate::sync_loop::STATUS_EVENT, "SyncView")];
+pub const EVENTS: &[(&str, &str)] = &[
+    (crate::sync_loop::PROGRESS_EVENT, "SyncProgress"),
+    (crate::sync_loop::STATUS_EVENT, "SyncView"),
+    (crate::lock::LOCKED_EVENT, "LockView"),
+];
 
 fn decls(cfg: &Config) -> Vec<String> {
     vec![
@@ -199,6 +219,21 @@ fn decls(cfg: &Config) -> Vec<String> {
         crate::devices::IssueArgs::decl(cfg),
         crate::devices::IssuedCode::decl(cfg),
         crate::devices::VisitedView::decl(cfg),
+        crate::devices::IssuedKey::decl(cfg),
+        crate::devices::KeysView::decl(cfg),
+        crate::devices::RevokeArgs::decl(cfg),
+        // -- privacy (src-tauri/src/lock.rs, privacy.rs) --
+        crate::lock::LockView::decl(cfg),
+        crate::lock::UnlockArgs::decl(cfg),
+        crate::lock::IdleArgs::decl(cfg),
+        crate::lock::ChangePinArgs::decl(cfg),
+        crate::privacy::ConsentView::decl(cfg),
+        crate::privacy::ConsentForm::decl(cfg),
+        crate::privacy::WithdrawArgs::decl(cfg),
+        crate::privacy::EraseArgs::decl(cfg),
+        crate::privacy::AuditQuery::decl(cfg),
+        crate::privacy::AuditLine::decl(cfg),
+        crate::privacy::AuditBreak::decl(cfg),
     ]
 }
 

@@ -212,9 +212,35 @@ pub async fn create_registry(state: State<'_, AppState>, args: CreateRegistryArg
     let unit = args.unit.trim().parse().map_err(|e: shouwang_core::division::UnitError| {
         AppError::new(ErrorKind::Invalid, Some("unit"), e.zh(), e.en())
     })?;
-    let store = Store::init(&state.db_path, unit, &args.name, &args.policy, Utc::now())?;
-    *guard = Some(store);
+    *guard = Some(create_encrypted(&state, unit, &args.name, &args.policy, &args.pin)?);
     state.status(guard.as_ref())
+}
+
+/// A new registry encrypted at rest, its key wrapped under `pin` in the key file beside it. A PIN
+/// that is refused writes nothing; a failed creation leaves no key file behind.
+fn create_encrypted(
+    state: &AppState,
+    unit: shouwang_core::division::UnitCode,
+    name: &str,
+    policy: &str,
+    pin: &str,
+) -> AppResult<Store> {
+    if state.lock.encrypted() {
+        return Err(AppError::new(
+            ErrorKind::Invalid,
+            None,
+            "本设备已有加密的登记册",
+            "this device already holds an encrypted registry",
+        ));
+    }
+    let key = state.lock.create_key(pin)?;
+    match Store::init_encrypted(&state.db_path, &key, unit, name, policy, Utc::now()) {
+        Ok(store) => Ok(store),
+        Err(e) => {
+            state.lock.forget_key();
+            Err(e.into())
+        }
+    }
 }
 
 /// Enrols this device with a relay's one-time code; on first run creates the registry for the
@@ -229,14 +255,19 @@ pub async fn enrol(state: State<'_, AppState>, args: EnrolArgs) -> AppResult<App
             AppError::new(ErrorKind::Invalid, Some("unit"), e.zh(), e.en())
         })?;
         let policy = args.policy.as_deref().filter(|p| !p.is_empty()).unwrap_or("sichuan");
-        *guard = Some(Store::init(&state.db_path, unit, unit_text, policy, Utc::now())?);
+        let pin = args.pin.as_deref().unwrap_or_default();
+        *guard = Some(create_encrypted(&state, unit, unit_text, policy, pin)?);
     }
     let store = state::open(&mut guard)?;
-    let result = shouwang_sync::enrol(store, &args.relay, &args.code, &args.device_name, Utc::now()).await;
+    let keys = args.keys.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let result =
+        shouwang_sync::enrol_with_keys(store, &args.relay, &args.code, keys, &args.device_name, Utc::now())
+            .await;
     if let Err(e) = result {
         if created {
             // The registry was made only for this enrolment: leave the device as it was.
             *guard = None;
+            state.lock.forget_key();
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", state.db_path.display()));
             }

@@ -48,7 +48,7 @@ pub struct IssuedCode {
     /// The relay the code is redeemed at.
     pub relay: String,
     /// What the QR code holds and what may be pasted on the enrolling device:
-    /// `shouwang://enrol?relay=…&code=…`.
+    /// `shouwang://enrol?relay=…&code=…&keys=SWK1.…` (the device's key bundle).
     pub payload: String,
     /// The QR code as inline SVG.
     pub qr_svg: String,
@@ -96,7 +96,15 @@ pub async fn issue_enrolment(state: State<'_, AppState>, args: IssueArgs) -> App
             let id: HelperId =
                 raw.parse().map_err(|_| invalid("helper", "互助员编号不正确", "not a helper id"))?;
             let helper = store.helper(&id)?;
-            (EnrolmentRequest { role: Role::Helper, elder: None, helper: Some(id.to_string()) }, helper.name)
+            (
+                EnrolmentRequest {
+                    role: Role::Helper,
+                    elder: None,
+                    helper: Some(id.to_string()),
+                    label: None,
+                },
+                helper.name,
+            )
         }
         DeviceKind::Family => {
             let raw = args.elder.as_deref().map(str::trim).filter(|e| !e.is_empty()).ok_or_else(|| {
@@ -105,13 +113,37 @@ pub async fn issue_enrolment(state: State<'_, AppState>, args: IssueArgs) -> App
             let id: ElderId =
                 raw.parse().map_err(|_| invalid("elder", "老人编号不正确", "not an elder id"))?;
             let card = store.card(&id)?;
-            (EnrolmentRequest { role: Role::Family, elder: Some(id.to_string()), helper: None }, card.name)
+            (
+                EnrolmentRequest {
+                    role: Role::Family,
+                    elder: Some(id.to_string()),
+                    helper: None,
+                    label: None,
+                },
+                card.name,
+            )
         }
     };
     drop(guard);
     let client = shouwang_sync::Relay::new(&enrolment.relay, Some(enrolment.token.clone()))?;
     let answer = client.enrolment_code(&request).await?;
-    let link = Enrolment::new(&enrolment.relay, &answer.code);
+    // The device's keys travel in the QR code only, never through the relay: a helper's tablet gets
+    // the village key, a family phone its elder's card key (core's `issue_key_bundle`).
+    let bundle = {
+        let mut guard = state.store.lock().await;
+        let store = state::open(&mut guard)?;
+        let role = match args.kind {
+            DeviceKind::Helper => shouwang_core::role::Role::Helper,
+            DeviceKind::Family => shouwang_core::role::Role::Family,
+        };
+        let elder: Option<ElderId> = request.elder.as_deref().and_then(|e| e.parse().ok());
+        let label = match args.kind {
+            DeviceKind::Helper => format!("{name}的平板"),
+            DeviceKind::Family => format!("{name}的家属手机"),
+        };
+        store.issue_key_bundle(role, elder.as_ref(), request.helper.as_deref(), &label, Utc::now())?.to_text()
+    };
+    let link = Enrolment::new(&enrolment.relay, &answer.code).with_keys(&bundle);
     let payload = link.payload();
     let qr_svg = shouwang_core::print::qr_svg(&payload, 60.0).map_err(|e| {
         AppError::new(
@@ -159,4 +191,91 @@ pub async fn family_visited(state: State<'_, AppState>) -> AppResult<VisitedView
 pub fn device_helper(store: &shouwang_core::store::Store) -> AppResult<Option<HelperId>> {
     let helper = store.sync_state()?.filter(|s| s.role == "helper").and_then(|s| s.helper);
     Ok(helper.and_then(|h| h.parse().ok()))
+}
+
+/// One device key this committee store issued (in an enrolment QR code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct IssuedKey {
+    /// The key's id.
+    pub key_id: String,
+    /// `helper`, `family`, `committee`, `township`.
+    pub role: String,
+    /// Whose device, e.g. 陈桂兰的平板.
+    pub label: String,
+    /// Revoked: it gets no key at the next rotation.
+    pub revoked: bool,
+}
+
+/// 设备与密钥: this village's keys (never the secrets) and the device keys issued here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct KeysView {
+    /// The cipher of the deployment (`xchacha20poly1305` or `sm4-gcm`).
+    pub alg: String,
+    /// The newest key generation held (1 until the first rotation).
+    pub generation: u32,
+    /// Device keys issued by this store, newest last.
+    pub issued: Vec<IssuedKey>,
+}
+
+/// `revoke_device`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct RevokeArgs {
+    /// The key id to revoke.
+    pub key_id: String,
+}
+
+fn keys_view(store: &shouwang_core::store::Store) -> AppResult<KeysView> {
+    let space = store.keys_summary()?.into_iter().next();
+    Ok(match space {
+        Some(s) => KeysView {
+            alg: s.alg,
+            generation: s.generations.iter().map(|(n, _)| *n).max().unwrap_or(0),
+            issued: s
+                .issued
+                .into_iter()
+                .map(|(key_id, role, label, revoked)| IssuedKey { key_id, role, label, revoked })
+                .collect(),
+        },
+        None => KeysView { alg: String::new(), generation: 0, issued: vec![] },
+    })
+}
+
+fn committee(store: &shouwang_core::store::Store, what: &str) -> AppResult<()> {
+    if state::role(store)? != AppRole::Committee {
+        return Err(AppError::forbidden(what));
+    }
+    Ok(())
+}
+
+/// The village's key generations and the device keys issued here (committee).
+#[tauri::command]
+pub async fn device_keys(state: State<'_, AppState>) -> AppResult<KeysView> {
+    let mut guard = state.store.lock().await;
+    let store = state::open(&mut guard)?;
+    committee(store, "管理设备密钥")?;
+    keys_view(store)
+}
+
+/// Revokes a device key (a lost tablet, a helper who left): it gets no key at the next rotation.
+#[tauri::command]
+pub async fn revoke_device(state: State<'_, AppState>, args: RevokeArgs) -> AppResult<KeysView> {
+    let mut guard = state.store.lock().await;
+    let store = state::open(&mut guard)?;
+    committee(store, "吊销设备密钥")?;
+    store.revoke_device_key(&args.key_id, Utc::now())?;
+    keys_view(store)
+}
+
+/// 更换密钥: starts a new key generation; every issued, unrevoked device gets it as it syncs, a revoked
+/// one cannot read what is written after. Wakes the sync loop.
+#[tauri::command]
+pub async fn rotate_keys(state: State<'_, AppState>) -> AppResult<KeysView> {
+    let mut guard = state.store.lock().await;
+    let store = state::open(&mut guard)?;
+    committee(store, "更换密钥")?;
+    store.rotate_keys(Utc::now())?;
+    let view = keys_view(store);
+    drop(guard);
+    state.sync_soon();
+    view
 }

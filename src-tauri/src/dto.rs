@@ -110,6 +110,10 @@ pub struct AppStatus {
     pub role: AppRole,
     /// The sync indicator.
     pub sync: SyncView,
+    /// An encrypted registry is here but closed: the lock screen asks for the PIN.
+    pub locked: bool,
+    /// The registry is encrypted at rest under a PIN.
+    pub encrypted: bool,
 }
 
 /// `create_registry`: a new local registry (the committee's).
@@ -121,6 +125,8 @@ pub struct CreateRegistryArgs {
     pub name: String,
     /// Policy profile: `liaoning`, `shandong`, `hunan`, `guangdong`, `sichuan`.
     pub policy: String,
+    /// The PIN (6 digits or more) or passphrase the registry's key is wrapped under.
+    pub pin: String,
 }
 
 /// `enrol`: redeem a relay's one-time code.
@@ -137,6 +143,11 @@ pub struct EnrolArgs {
     pub unit: Option<String>,
     /// First run only: the policy profile.
     pub policy: Option<String>,
+    /// First run only: the PIN (6 digits or more) or passphrase the new registry's key is wrapped under.
+    pub pin: Option<String>,
+    /// The key bundle of the QR code (`SWK1.…`, its `keys=`): the village's keys for this device,
+    /// imported before the code is redeemed. Without it the device reads nothing others wrote.
+    pub keys: Option<String>,
 }
 
 /// `list_elders`: the registry list's search, filters and order.

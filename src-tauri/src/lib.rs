@@ -10,9 +10,12 @@ pub mod commands;
 pub mod devices;
 pub mod dto;
 pub mod error;
+pub mod hardening;
+pub mod lock;
 pub mod office;
 pub mod paperwork;
 pub mod people;
+pub mod privacy;
 pub mod state;
 pub mod sync_loop;
 
@@ -36,6 +39,7 @@ fn db_path<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
 /// Registers the commands, the state (unless already managed, as tests do) and the sync loop.
 pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .plugin(hardening::navigation_guard())
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::create_registry,
@@ -100,6 +104,23 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             // -- devices: enrolment codes, the family's visited-this-month (src-tauri/src/devices.rs) --
             devices::issue_enrolment,
             devices::family_visited,
+            devices::device_keys,
+            devices::revoke_device,
+            devices::rotate_keys,
+            // -- privacy: the app lock, consent, export, erasure, audit, keys (lock.rs, privacy.rs) --
+            lock::lock_status,
+            lock::unlock,
+            lock::lock_now,
+            lock::set_idle_minutes,
+            lock::change_pin,
+            lock::touch,
+            privacy::list_consents,
+            privacy::record_consent,
+            privacy::withdraw_consent,
+            privacy::export_elder_data,
+            privacy::erase_elder,
+            privacy::audit_log,
+            privacy::verify_audit,
         ])
         .setup(|app| {
             if app.try_state::<AppState>().is_none() {
@@ -107,6 +128,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 app.manage(AppState::new(path));
             }
             sync_loop::spawn(app.handle().clone());
+            lock::spawn_watchdog(app.handle().clone());
             Ok(())
         })
 }
@@ -114,9 +136,9 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// Starts the app (desktop `main`, and the mobile entry point).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    setup(tauri::Builder::default())
-        .run(tauri::generate_context!())
-        .expect("守望 could not start / the app could not start");
+    let mut context = tauri::generate_context!();
+    hardening::pin_isolation_frame(&mut context);
+    setup(tauri::Builder::default()).run(context).expect("守望 could not start / the app could not start");
 }
 
 #[cfg(test)]

@@ -141,7 +141,8 @@ pub struct SavedFile {
 /// the user's download directory, the app data directory.
 pub struct ExportDir(pub PathBuf);
 
-fn export_dir<R: Runtime>(app: &AppHandle<R>) -> AppResult<PathBuf> {
+/// The directory exported files go to (created if missing).
+pub fn export_dir<R: Runtime>(app: &AppHandle<R>) -> AppResult<PathBuf> {
     let dir = if let Some(dir) = app.try_state::<ExportDir>() {
         dir.0.clone()
     } else if let Some(dir) = std::env::var_os("SHOUWANG_EXPORT_DIR").filter(|d| !d.is_empty()) {
@@ -185,7 +186,8 @@ pub fn free_path(dir: &Path, stem: &str, ext: &str) -> PathBuf {
     (2..).map(|n| dir.join(format!("{stem}-{n}.{ext}"))).find(|p| !p.exists()).expect("some free name")
 }
 
-fn saved(path: &Path) -> SavedFile {
+/// What the UI is told about a written file.
+pub fn saved(path: &Path) -> SavedFile {
     SavedFile {
         path: path.display().to_string(),
         name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),

@@ -1251,6 +1251,12 @@ mod tests {
     }
 
     fn enrol_as(path: &std::path::Path, role: &str) {
+        enrol_for(path, role, None)
+    }
+
+    /// Enrols the device as `role`; a helper's tablet is bound to `helper` (core shows it that
+    /// helper's elders only).
+    fn enrol_for(path: &std::path::Path, role: &str, helper: Option<String>) {
         let mut store = Store::open(path, now()).unwrap();
         let state = SyncState {
             relay: "http://127.0.0.1:9".into(),
@@ -1259,7 +1265,7 @@ mod tests {
             role: role.into(),
             scope: "511902106202".into(),
             elder: None,
-            helper: None,
+            helper,
             epoch: "e".into(),
             cursor: 0,
             last_success: None,
@@ -1430,7 +1436,7 @@ mod tests {
             let helper = store.helpers().unwrap()[0].id.clone();
             store.assign(&ids[1].parse().unwrap(), &helper, "就近", now()).unwrap();
             drop(store);
-            enrol_as(p, "helper");
+            enrol_for(p, "helper", Some(helper.to_string()));
         });
         let contacts = d.ok("emergency_contacts", json!({ "id": ids[1] }));
         assert!(contacts["card"]["supporters"].is_array());

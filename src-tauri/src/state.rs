@@ -2,6 +2,7 @@
 
 use crate::dto::{AppRole, AppStatus, RegistryInfo, SyncView};
 use crate::error::{AppError, AppResult};
+use crate::lock::Lock;
 use shouwang_core::store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,13 +19,28 @@ pub struct AppState {
     pub wake: Notify,
     /// A sync is running.
     pub syncing: AtomicBool,
+    /// The app lock: the PIN's key file, wrong tries, the idle time.
+    pub lock: Lock,
 }
 
 impl AppState {
-    /// State for the database at `db_path`, opened when it already holds a registry.
+    /// State for the database at `db_path`. An encrypted registry (its key file beside it) starts
+    /// locked: nothing is open until the PIN is given. A plaintext registry made before encryption
+    /// opens at once.
     pub fn new(db_path: PathBuf) -> AppState {
-        let store = if db_path.exists() { Store::open(&db_path, chrono::Utc::now()).ok() } else { None };
-        AppState { db_path, store: Mutex::new(store), wake: Notify::new(), syncing: AtomicBool::new(false) }
+        let lock = Lock::new(&db_path);
+        let store = if db_path.exists() && !lock.encrypted() {
+            Store::open(&db_path, chrono::Utc::now()).ok()
+        } else {
+            None
+        };
+        AppState {
+            db_path,
+            store: Mutex::new(store),
+            wake: Notify::new(),
+            syncing: AtomicBool::new(false),
+            lock,
+        }
     }
 
     /// Asks the sync loop to run now.
@@ -61,12 +77,16 @@ impl AppState {
                 registry: None,
                 role: AppRole::Committee,
                 sync: SyncView { syncing: self.is_syncing(), ..SyncView::default() },
+                locked: self.lock.encrypted(),
+                encrypted: self.lock.encrypted(),
             }),
             Some(store) => Ok(AppStatus {
                 db_path,
                 registry: Some(RegistryInfo::from(store.registry())),
                 role: AppRole::of(store.sync_state()?.as_ref()),
                 sync: self.sync_view(store)?,
+                locked: false,
+                encrypted: self.lock.encrypted(),
             }),
         }
     }

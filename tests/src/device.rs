@@ -98,6 +98,34 @@ impl Device {
             .unwrap_or_else(|e| panic!("{} cannot enrol: {e}", self.name));
     }
 
+    /// Imports a key bundle that `issuer` (a committee device holding the village's root) issues for a
+    /// device of `role` (a family phone: for `elder`): how a device gets its keys, by QR code, never
+    /// through the relay.
+    pub fn keys_from(&mut self, issuer: &mut Device, role: &str, elder: Option<&str>) {
+        let role = shouwang_core::role::Role::parse(role).expect("a role");
+        let elder: Option<ElderId> = elder.map(|e| e.parse().expect("an elder id"));
+        let bundle = issuer
+            .store
+            .issue_key_bundle(role, elder.as_ref(), None, &self.name, now())
+            .unwrap_or_else(|e| panic!("{} cannot issue keys: {e}", issuer.name));
+        self.store
+            .import_key_bundle(&bundle.to_text(), now())
+            .unwrap_or_else(|e| panic!("{} cannot import keys: {e}", self.name));
+    }
+
+    /// Imports `issuer`'s keys for `role` (see [`Device::keys_from`]), then enrols with a one-time code.
+    pub fn enrol_keyed(
+        &mut self,
+        url: &str,
+        code: &str,
+        issuer: &mut Device,
+        role: &str,
+        elder: Option<&str>,
+    ) {
+        self.keys_from(issuer, role, elder);
+        self.enrol(url, code);
+    }
+
     /// One sync: push the outbox, pull everything new.
     pub fn sync(&mut self) -> Result<Report, SyncError> {
         self.runtime.block_on(shouwang_sync::sync(&mut self.store, &mut |_| {}, now()))

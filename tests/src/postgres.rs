@@ -187,3 +187,17 @@ fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a free port");
     listener.local_addr().expect("a bound address").port()
 }
+
+/// The whole of database `url` as `pg_dump` writes it (schema and every row, as SQL text): what a
+/// backup of the relay's database holds.
+pub fn dump(url: &str) -> Vec<u8> {
+    let pg_dump = bin_dir().map(|b| b.join("pg_dump")).unwrap_or_else(|| PathBuf::from("pg_dump"));
+    let out = Command::new(pg_dump)
+        .arg("--no-owner")
+        .arg(format!("--dbname={url}"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("pg_dump runs");
+    assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}

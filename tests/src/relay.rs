@@ -102,9 +102,22 @@ impl RelayProcess {
 
     /// Makes a one-time enrolment code with `shouwang-relay enroll`.
     pub fn enroll(&self, role: &str, scope: &str, elder: Option<&str>) -> String {
+        self.enroll_as(role, scope, elder, None)
+    }
+
+    /// A one-time code for a helper's tablet that names its helper (`enroll --helper`): the tablet's
+    /// lists are that helper's elders.
+    pub fn enroll_helper(&self, scope: &str, helper: &str) -> String {
+        self.enroll_as("helper", scope, None, Some(helper))
+    }
+
+    fn enroll_as(&self, role: &str, scope: &str, elder: Option<&str>, helper: Option<&str>) -> String {
         let mut args = vec!["enroll", "--role", role, "--scope", scope];
         if let Some(elder) = elder {
             args.extend(["--elder", elder]);
+        }
+        if let Some(helper) = helper {
+            args.extend(["--helper", helper]);
         }
         let out = self.admin(&args);
         out.lines()

@@ -30,6 +30,7 @@ test('a new committee device creates its registry and sees an inline error for a
   await app.find('[data-test="first-run"]', 60000)
   await app.type('input[name="unit"]', '511902106202')
   await app.type('input[name="name"]', '斑竹村')
+  await app.choosePin('[data-test="first-run"] .van-tab__panel:first-child')
   await app.click('[data-test="first-run"] button[type="submit"]')
 
   await app.find('[data-test="registry"]', 30000)

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { App, RelayProcess, cliBin, root, run, serveDist, sleep, startDisplay, stopAll } from './driver.mjs'
+import { App, PIN, RelayProcess, cliBin, root, run, serveDist, sleep, startDisplay, stopAll } from './driver.mjs'
 
 const VILLAGE = '511902106202'
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -26,7 +26,8 @@ const db = {}
 const ids = {}
 
 async function shouwang(database, args, input) {
-  const out = await run(cliBin, ['--db', database, '--json', ...args], { input })
+  // The office's registry is encrypted at rest under the same PIN the app is unlocked with.
+  const out = await run(cliBin, ['--db', database, '--json', ...args], { input, env: { SHOUWANG_PASSPHRASE: PIN } })
   return out.trim() ? JSON.parse(out) : null
 }
 
@@ -65,6 +66,7 @@ async function enrolOnFirstRun(app, code, name, relayUrl = '') {
   await app.type(`${form} input[name="code"]`, code)
   await app.type(`${form} input[name="unit"]`, VILLAGE)
   await app.type(`${form} input[name="device_name"]`, name)
+  await app.choosePin(form)
   await app.click(`${form} button[type="submit"]`)
 }
 
@@ -95,9 +97,11 @@ async function screenshot(app, name) {
 
 test('(a) a helper logs a visit with the relay down; it syncs when the relay is back and the committee sees it', async () => {
   const helperCode = await relay.code('helper', VILLAGE, { helper: ids.chen })
+  // The tablet's keys come from the committee's store, in the QR text beside the relay's code.
+  const { bundle } = await shouwang(db.office, ['keys', 'bundle', '--role', 'helper', '--helper', ids.chen, '--label', '陈桂兰的平板'])
   const tablet = await App.launch({ db: db.helper, display })
   await tablet.explain(async () => {
-    await enrolOnFirstRun(tablet, helperCode, '陈桂兰的平板', relay.url)
+    await enrolOnFirstRun(tablet, `shouwang://enrol?relay=${relay.url}&code=${helperCode}&keys=${bundle}`, '陈桂兰的平板', relay.url)
     await tablet.waitText('[data-test="role"]', /互助员/, 30000)
     await synced(tablet)
     // The tablet is 陈桂兰's: her elder only, not the village's other elder.
@@ -122,6 +126,7 @@ test('(a) a helper logs a visit with the relay down; it syncs when the relay is 
 
   const office = await App.launch({ db: db.office, display })
   await office.explain(async () => {
+    await office.unlock()
     await office.waitText('[data-test="role"]', /村委会/, 60000)
     await until(office, `/elder/${ids.zhao}`, '[data-test="history-row"]', 60000)
     await office.waitText('[data-test="record"] h2', /赵桂芳/)
@@ -134,6 +139,7 @@ test('(b) the committee issues a family code; the family phone shows that elder\
   const office = await App.launch({ db: db.office, display })
   let payload
   await office.explain(async () => {
+    await office.unlock()
     await office.waitText('[data-test="role"]', /村委会/, 60000)
     await office.go('/enrol')
     await office.find('[data-test="issue"]')
@@ -144,7 +150,7 @@ test('(b) the committee issues a family code; the family phone shows that elder\
     await office.waitText('[data-test="issued-expires"]', /有效期至/)
     assert.ok(await office.exists('[data-test="qr"] svg path'), 'the QR code is drawn')
     payload = await office.execute('return document.querySelector(\'[data-test="issued-payload"] textarea\').value')
-    assert.equal(payload, `shouwang://enrol?relay=${relay.url}&code=${code}`)
+    assert.ok(payload.startsWith(`shouwang://enrol?relay=${relay.url}&code=${code}&keys=SWK1.`), `the QR text carries the key bundle: ${payload}`)
     await screenshot(office, 'issue')
   })
   await office.close()
@@ -174,6 +180,7 @@ test('(b) the committee issues a family code; the family phone shows that elder\
 test('(c) killing the app mid-visit and starting it again brings the draft back with its ticks', async () => {
   let tablet = await App.launch({ db: db.helper, display })
   await tablet.explain(async () => {
+    await tablet.unlock()
     await tablet.waitText('[data-test="role"]', /互助员/, 60000)
     await tablet.go(`/visit/${ids.zhao}`)
     await tablet.find('[data-test="visit-form"]')
@@ -194,6 +201,7 @@ test('(c) killing the app mid-visit and starting it again brings the draft back 
 
   tablet = await App.launch({ db: db.helper, display })
   await tablet.explain(async () => {
+    await tablet.unlock()
     await tablet.waitText('[data-test="role"]', /互助员/, 60000)
     await tablet.go(`/visit/${ids.zhao}`)
     await tablet.find('[data-test="restored"]')

@@ -21,6 +21,9 @@ export const bin = process.env.SHOUWANG_APP_BIN ?? join(targetDir, 'debug/shouwa
 export const relayBin = process.env.SHOUWANG_RELAY_BIN ?? join(targetDir, 'debug/shouwang-relay')
 export const cliBin = process.env.SHOUWANG_CLI_BIN ?? join(targetDir, 'debug/shouwang')
 
+/** The PIN the stories choose on first run (and give the CLI as its passphrase). */
+export const PIN = '135790'
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const verbose = !!process.env.SHOUWANG_E2E_VERBOSE
 
@@ -305,6 +308,19 @@ export class App {
   async go(route) {
     await this.execute('location.hash = arguments[0]; location.reload()', `#${route}`)
     await sleep(300)
+  }
+
+  /** Unlocks the app on its lock screen with `pin` (every launch of an encrypted registry starts there). */
+  async unlock(pin = PIN) {
+    await this.find('[data-test="lock-screen"]', 60000)
+    await this.type('[data-test="pin"] input', pin)
+    await this.click('[data-test="unlock"]')
+  }
+
+  /** Fills in the PIN and its repetition on a first-run form (`form`: a CSS selector). */
+  async choosePin(form, pin = PIN) {
+    await this.type(`${form} [data-test="new-pin"] input`, pin)
+    await this.type(`${form} [data-test="new-pin-again"] input`, pin)
   }
 
   /** Kills the app process itself (SIGKILL: no chance to save anything) and ends the driver. */

@@ -27,6 +27,9 @@ const screens: Record<AppRole, RouteRecordRaw[]> = {
     // -- paperwork: reports, ledger, cards, devices --
     { path: '/reports', name: 'reports', component: () => import('./views/paperwork/ReportsView.vue') },
     { path: '/cards', name: 'cards', component: () => import('./views/paperwork/CardsView.vue') },
+    // -- privacy: an elder's consents, export, erasure; the audit log --
+    { path: '/privacy/:id', name: 'elder-privacy', component: () => import('./views/privacy/ElderPrivacy.vue'), props: true },
+    { path: '/audit', name: 'audit', component: () => import('./views/privacy/AuditLog.vue') },
   ],
   township: [],
   helper: [
@@ -60,6 +63,8 @@ export const tabs: Record<AppRole, { name: string; label: string; icon: string }
     // -- paperwork --
     { name: 'reports', label: 'paperwork.nav.reports', icon: 'bar-chart-o' },
     { name: 'cards', label: 'paperwork.nav.cards', icon: 'idcard' },
+    // -- privacy --
+    { name: 'audit', label: 'privacy.nav.audit', icon: 'eye-o' },
   ],
   township: [],
   helper: [

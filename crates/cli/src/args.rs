@@ -13,6 +13,10 @@ pub struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A file whose first line is the registry's passphrase (or set SHOUWANG_PASSPHRASE). Needed by
+    /// every command on an encrypted registry, and by `init` to create one.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,7 +35,16 @@ pub enum Command {
         /// The unit's name, e.g. 斑竹村.
         #[arg(long)]
         name: String,
+        /// Create the registry without encryption at rest (anyone who copies the file reads it).
+        #[arg(long)]
+        unencrypted: bool,
+        /// The cipher that seals changes end to end: xchacha20poly1305 (default) or sm4-gcm (GB/T 39786).
+        #[arg(long)]
+        cipher: Option<String>,
     },
+    /// The passphrase of an encrypted registry: change it (the database key is rewrapped, not the file).
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
     /// Elders: add, change, show, list, archive, check eligibility.
     #[command(subcommand)]
     Elder(ElderCommand),
@@ -62,7 +75,13 @@ pub enum Command {
         /// A name for this device in the relay's device list (default: the host name).
         #[arg(long)]
         name: Option<String>,
+        /// The key bundle (`SWK1.…`) a committee device issued for this device (`keys bundle`).
+        #[arg(long)]
+        keys: Option<String>,
     },
+    /// End-to-end keys: issue a bundle for a device, import one, show, rotate, revoke.
+    #[command(subcommand)]
+    Keys(crate::commands::keys::KeysCommand),
     /// Send this device's changes to the relay and receive everyone else's (`sync status`: where it stands).
     Sync {
         #[command(subcommand)]
@@ -119,6 +138,24 @@ pub enum Command {
     Case(crate::care_args::CaseCommand),
     /// An emergency 助急: who was called (family, 120, village doctor); opens a case.
     Emergency(crate::care_args::EmergencyArgs),
+    /// The audit log 审计日志: who viewed or changed which sensitive field of which elder (office).
+    #[command(subcommand)]
+    Audit(crate::commands::audit::AuditCommand),
+    /// Consents 知情同意 per elder: record, withdraw, list.
+    #[command(subcommand)]
+    Consent(crate::commands::consent::ConsentCommand),
+}
+
+/// `shouwang passphrase …`
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCommand {
+    /// Change the passphrase: the current one as for any command, the new one from a file or
+    /// SHOUWANG_NEW_PASSPHRASE.
+    Change {
+        /// A file whose first line is the new passphrase.
+        #[arg(long, value_name = "PATH")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 /// `shouwang sync …`
@@ -150,8 +187,25 @@ pub enum ElderCommand {
         /// The elder's id.
         id: String,
     },
+    /// Export everything held on one elder as one JSON document (PIPL 查阅复制权; office; logged).
+    ExportData {
+        /// The elder's id.
+        id: String,
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// List elders, filtered and sorted.
     List(ListArgs),
+    /// Erase an elder on request (committee): their key is destroyed and every record deleted, here and
+    /// on every office device as it syncs; the relay drops what it holds.
+    Erase {
+        /// The elder's id.
+        id: String,
+        /// Why (e.g. 本人申请删除); no personal data.
+        #[arg(long)]
+        reason: String,
+    },
     /// Archive an elder who moved away or died (the record is kept).
     Archive {
         /// The elder's id.

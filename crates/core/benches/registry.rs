@@ -14,6 +14,12 @@
 //! filtered `elder list` (the same SQL over the same kind of table; the store serves lists from its
 //! projection), size on disk after a checkpoint, and a rebuild. The table goes to stdout and the same
 //! figures to `target/bench/registry.json`. Speed is measured here, never asserted in tests.
+//!
+//! Encryption at rest: a third file, **encrypted**, is the same store encrypted under a database key
+//! (SQLite3 Multiple Ciphers, ChaCha20-Poly1305 pages; [`shouwang_core::vault`]), written with the same
+//! elders in the same alternation. A second table sets it beside the plaintext store: one write, list
+//! latency, open time (and the Argon2id unlock of the key file, paid once per unlock and per guess),
+//! size on disk.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as Sql;
@@ -22,10 +28,16 @@ use shouwang_core::demo::{demo_village, DemoVillage};
 use shouwang_core::elder::{age_on, Category, Elder, ElderId, Health};
 use shouwang_core::store::{AgeBand, ElderFilter, ElderRow, Store};
 use shouwang_core::validate::{validate_elder, Context};
+use shouwang_core::vault::{self, Vault};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const QUERIES: usize = 200;
+/// Opens of each store timed for the open-time row.
+const OPENS: usize = 20;
+/// Unlocks of the key file timed (each one Argon2id at the default costs).
+const UNLOCKS: usize = 5;
+const BENCH_PASSPHRASE: &str = "斑竹村 bench passphrase";
 /// A bare commit is timed after every this many elders.
 const FLOOR_EVERY: usize = 5;
 const NAME_PARTS: &[&str] = &["王", "李", "张", "秀", "国", "陈", "英", "刘"];
@@ -146,6 +158,7 @@ fn baseline_list(conn: &Connection, probe: Probe, today: NaiveDate) -> rusqlite:
             categories: categories.map(|c| c.split(',').map(str::to_owned).collect()).unwrap_or_default(),
             status: r.get(10)?,
             conflicts: r.get(11)?,
+            consent: None,
         })
     })?;
     rows.collect()
@@ -271,6 +284,11 @@ fn main() {
     let mut store =
         Store::init(dir.path().join("shouwang.sqlite"), village.unit.clone(), "斑竹村", "sichuan", now)
             .expect("a store");
+    let encrypted_path = dir.path().join("encrypted.sqlite");
+    let key = Vault::create(&vault::key_path(&encrypted_path), BENCH_PASSPHRASE).expect("a key file");
+    let mut encrypted =
+        Store::init_encrypted(&encrypted_path, &key, village.unit.clone(), "斑竹村", "sichuan", now)
+            .expect("an encrypted store");
     let baseline_path = dir.path().join("baseline.sqlite");
     let mut baseline = connect(&baseline_path);
     baseline.execute_batch(BASELINE_SCHEMA).expect("baseline schema");
@@ -283,9 +301,12 @@ fn main() {
     let mut floor = Vec::new();
 
     // Inserts, one transaction per elder, alternating between the two files.
-    let (mut t_store, mut t_base) = (Duration::ZERO, Duration::ZERO);
+    let (mut t_store, mut t_base, mut t_enc) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     for (i, elder) in elders.iter().enumerate() {
         let (a, b) = (elder.clone(), elder.clone());
+        let started = Instant::now();
+        encrypted.add_elder(elder.clone(), now).expect("a demo elder is saved encrypted");
+        t_enc += started.elapsed();
         let started = Instant::now();
         store.add_elder(a, now).expect("a demo elder is saved");
         t_store += started.elapsed();
@@ -309,10 +330,19 @@ fn main() {
         let mine = store.list(&probe.filter(), today).expect("a list");
         assert_eq!(mine, baseline_list(&baseline, probe, today).expect("a list"), "{probe:?} lists differ");
     }
+    for i in 0..4 {
+        let filter = Probe::nth(i).filter();
+        let (mine, theirs) = (store.list(&filter, today).expect("a list"), encrypted.list(&filter, today));
+        assert_eq!(mine, theirs.expect("a list"), "{i}: the encrypted store lists the same rows");
+    }
     let (mut l_store, mut l_base) = (Vec::with_capacity(QUERIES), Vec::with_capacity(QUERIES));
+    let mut l_enc = Vec::with_capacity(QUERIES);
     for i in 0..QUERIES {
         let probe = Probe::nth(i);
         let filter = probe.filter();
+        let started = Instant::now();
+        std::hint::black_box(encrypted.list(&filter, today).expect("a list"));
+        l_enc.push(started.elapsed());
         let started = Instant::now();
         rows_seen += std::hint::black_box(store.list(&filter, today).expect("a list")).len();
         l_store.push(started.elapsed());
@@ -322,11 +352,35 @@ fn main() {
     }
     l_store.sort();
     l_base.sort();
+    l_enc.sort();
+
+    // Opening: the store alone (connection, pragmas, migrations check, registry), then the key file's
+    // unlock (Argon2id at the default costs), each median of several.
+    let (mut o_plain, mut o_enc, mut unlock) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..OPENS {
+        let started = Instant::now();
+        std::hint::black_box(Store::open(store.path(), now).expect("an open"));
+        o_plain.push(started.elapsed());
+        let started = Instant::now();
+        std::hint::black_box(Store::open_encrypted(&encrypted_path, &key, now).expect("an open"));
+        o_enc.push(started.elapsed());
+    }
+    for _ in 0..UNLOCKS {
+        let started = Instant::now();
+        let again = Vault::unlock(&vault::key_path(&encrypted_path), BENCH_PASSPHRASE).expect("an unlock");
+        unlock.push(started.elapsed());
+        assert_eq!(again, key);
+    }
+    o_plain.sort();
+    o_enc.sort();
+    unlock.sort();
 
     // Size on disk after folding the write-ahead log into the main file.
     store.checkpoint().expect("checkpoint");
     baseline.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).expect("checkpoint");
     let (s_store, s_base) = (store.size_on_disk() as f64, file_size(&baseline_path) as f64);
+    encrypted.checkpoint().expect("checkpoint");
+    let s_enc = encrypted.size_on_disk() as f64;
 
     // Rebuild: the store's projection from its documents; the baseline's copy of its rows.
     let started = Instant::now();
@@ -377,10 +431,49 @@ fn main() {
         },
     ];
 
+    let per_insert = |d: Duration| d.as_secs_f64() * 1e3 / n as f64;
+    let at_rest = [
+        Metric {
+            name: "one write (add an elder), mean",
+            unit: "ms",
+            shouwang: per_insert(t_enc),
+            baseline: per_insert(t_store),
+            shown: |v| format!("{v:.2} ms"),
+        },
+        Metric {
+            name: "`elder list` latency, median",
+            unit: "ms",
+            shouwang: percentile(&l_enc, 0.5),
+            baseline: percentile(&l_store, 0.5),
+            shown: |v| format!("{v:.2} ms"),
+        },
+        Metric {
+            name: "`elder list` latency, p99",
+            unit: "ms",
+            shouwang: percentile(&l_enc, 0.99),
+            baseline: percentile(&l_store, 0.99),
+            shown: |v| format!("{v:.2} ms"),
+        },
+        Metric {
+            name: "open the store (key in hand), median",
+            unit: "ms",
+            shouwang: percentile(&o_enc, 0.5),
+            baseline: percentile(&o_plain, 0.5),
+            shown: |v| format!("{v:.2} ms"),
+        },
+        Metric {
+            name: "size on disk after checkpoint",
+            unit: "bytes",
+            shouwang: s_enc,
+            baseline: s_store,
+            shown: |v| format!("{:.1} MiB ({v:.0} B)", v / 1024.0 / 1024.0),
+        },
+    ];
+    let unlock_ms = percentile(&unlock, 0.5);
+
     let machine =
         format!("{cores} cores, {} ({} {})", cpu_model(), std::env::consts::OS, std::env::consts::ARCH);
     let floor_ms = floor.iter().sum::<Duration>().as_secs_f64() * 1e3 / floor.len() as f64;
-    let per_insert = |d: Duration| d.as_secs_f64() * 1e3 / n as f64;
     println!("\n## Registry store: automerge documents vs plain rows\n");
     println!("machine: {machine}; N = {n} demo elders (斑竹村); both files WAL + synchronous=FULL\n");
     println!(
@@ -422,6 +515,28 @@ fn main() {
          documents, so its \"rebuild\" copies its tables (CREATE TABLE … AS SELECT) and recreates their indexes."
     );
 
+    println!("\n## Encryption at rest: plaintext store vs encrypted store\n");
+    println!("same N elders, same alternation, same pragmas; encrypted = SQLite3 Multiple Ciphers, ChaCha20-Poly1305 pages\n");
+    println!("| metric | encrypted store | plaintext store | ratio |");
+    println!("|---|---:|---:|---:|");
+    for m in &at_rest {
+        println!(
+            "| {} | {} | {} | {:.2}× |",
+            m.name,
+            (m.shown)(m.shouwang),
+            (m.shown)(m.baseline),
+            m.shouwang / m.baseline
+        );
+    }
+    println!(
+        "| unlock the key file (Argon2id {} MiB, t={}, p={}), median of {UNLOCKS} | {unlock_ms:.0} ms | — | |",
+        vault::KdfParams::DEFAULT.m_cost_kib / 1024,
+        vault::KdfParams::DEFAULT.t_cost,
+        vault::KdfParams::DEFAULT.p_cost
+    );
+    println!();
+    println!("- ratio = encrypted ÷ plaintext (above 1 is slower or larger).");
+
     let json = serde_json::json!({
         "bench": "registry",
         "machine": { "cores": cores, "cpu": cpu_model(), "os": std::env::consts::OS, "arch": std::env::consts::ARCH },
@@ -433,6 +548,14 @@ fn main() {
             "metric": m.name, "unit": m.unit, "shouwang": m.shouwang, "baseline": m.baseline,
             "ratio": m.shouwang / m.baseline,
         })).collect::<Vec<_>>(),
+        "at_rest": {
+            "unlock_ms": unlock_ms,
+            "kdf": vault::KdfParams::DEFAULT,
+            "metrics": at_rest.iter().map(|m| serde_json::json!({
+                "metric": m.name, "unit": m.unit, "encrypted": m.shouwang, "plaintext": m.baseline,
+                "ratio": m.shouwang / m.baseline,
+            })).collect::<Vec<_>>(),
+        },
     });
     let out = target_dir().join("bench");
     std::fs::create_dir_all(&out).expect("target/bench");

@@ -67,17 +67,47 @@ pub struct Enrolment {
     pub relay: String,
     /// The enrolment code the relay issued for this elder's family.
     pub code: String,
+    /// The device's key bundle (`SWK1.…`, [`crate::keys::KeyBundle`]): the keys never go through the
+    /// relay, only through this QR code.
+    pub keys: Option<String>,
 }
 
 impl Enrolment {
     /// An enrolment link for `relay` and `code`.
     pub fn new(relay: &str, code: &str) -> Enrolment {
-        Enrolment { relay: relay.trim().to_string(), code: code.trim().to_string() }
+        Enrolment { relay: relay.trim().to_string(), code: code.trim().to_string(), keys: None }
     }
 
-    /// `shouwang://enrol?relay=<url>&code=<code>`, the payload the relay's own QR codes carry.
+    /// The same link carrying a key bundle's text.
+    pub fn with_keys(mut self, bundle: &str) -> Enrolment {
+        self.keys = Some(bundle.trim().to_string());
+        self
+    }
+
+    /// `shouwang://enrol?relay=<url>&code=<code>[&keys=<bundle>]`, the payload the QR code carries (a
+    /// bundle is base64url: no escaping needed).
     pub fn payload(&self) -> String {
-        format!("shouwang://enrol?relay={}&code={}", self.relay, self.code)
+        let mut out = format!("shouwang://enrol?relay={}&code={}", self.relay, self.code);
+        if let Some(keys) = &self.keys {
+            out.push_str("&keys=");
+            out.push_str(keys);
+        }
+        out
+    }
+
+    /// Reads a payload written by [`Enrolment::payload`]; `None` if it is not one.
+    pub fn parse(payload: &str) -> Option<Enrolment> {
+        let query = payload.trim().strip_prefix("shouwang://enrol?")?;
+        let (mut relay, mut code, mut keys) = (None, None, None);
+        for part in query.split('&') {
+            match part.split_once('=')? {
+                ("relay", v) => relay = Some(v),
+                ("code", v) => code = Some(v),
+                ("keys", v) => keys = Some(v.to_string()),
+                _ => {}
+            }
+        }
+        Some(Enrolment { keys, ..Enrolment::new(relay?, code?) })
     }
 }
 

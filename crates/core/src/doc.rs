@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `card` | name, sex, village, address, the elder's phone | family, helper, committee, township |
 //! | `family` | supporters (children and other relatives: phone, whereabouts) | family, helper, committee, township |
-//! | `profile` | birth date, household, education, children, migration, care, needs, groups, status, sign-off | helper, committee, township |
+//! | `profile` | birth date, household, education, children, migration, care, needs, groups, status, sign-off; `id_masked` (the ID number masked, derived); `consents` (知情同意, keyed by id, [`crate::consent`]) | helper, committee, township |
 //! | `sensitive` | ID number, health, disability, illness, income sources | committee, township |
 //! | `assignment` | service terms (附件5), current helper, helper history, risk level | helper, committee, township |
 //! | `visits` | the visit log 一访四查: visit id → visit, append-only (corrections are amendments) | helper, committee, township |
@@ -16,12 +16,15 @@
 //! | `risk` | risk assessments 风险等级评估: assessment id → assessment, intervention, follow-ups (append-only) | committee, township |
 //! | `agreement` | care agreements 附件3/附件4: agreement id → agreement, its payments and duties done by id | committee, township |
 //!
-//! Two kinds have a subject that is not an elder:
+//! Other kinds have a subject that is not always an elder:
 //!
 //! | kind | subject | holds | read by |
 //! |---|---|---|---|
 //! | `helper` | a helper (random id) | name, phone, home, availability, 备案 date, status, measured walks | helper, committee, township |
 //! | `org` | a village ([`crate::org::org_id`]) | leading group, township brigade, village team (seed 004) | helper, committee, township |
+//! | `keyring` | an elder | the elder's own key for `sensitive`, or its erasure | committee, township |
+//! | `keys` | a device's key id, or a family's elder | new key generations sealed for one device | every role |
+//! | `audit` | a device ([`crate::audit::subject`]) | the device's audit log, entry `seq` → entry, never edited | committee, township |
 //!
 //! A document is addressed as `<subject id>/<kind>`: the subject is an elder for the first nine kinds.
 //! The current risk level is also written to the `assignment` document's `risk_level`, which helpers read.
@@ -58,6 +61,12 @@ crate::elder::choice! {
         Helper = "helper" / "互助员",
         /// A village's mutual-aid organisation (subject: the village's organisation).
         Org = "org" / "组织体系",
+        /// An elder's own key for the sensitive document, or its erasure (office only).
+        Keyring = "keyring" / "密钥",
+        /// New key generations sealed for one device (subject: the device's key id, or a family's elder).
+        Keys = "keys" / "密钥包",
+        /// A device's audit log 审计日志 (subject: derived from the device's actor; office only).
+        Audit = "audit" / "审计日志",
     }
 }
 
@@ -71,7 +80,7 @@ impl DocKind {
 
     /// Whether the subject of this kind is an elder.
     pub fn is_elder_kind(self) -> bool {
-        !matches!(self, DocKind::Helper | DocKind::Org)
+        !matches!(self, DocKind::Helper | DocKind::Org | DocKind::Keys | DocKind::Audit)
     }
 
     /// The fields of [`Elder`] (as JSON keys) this document holds (none for the kinds outside the
@@ -105,7 +114,20 @@ impl DocKind {
             | DocKind::Risk
             | DocKind::Agreement
             | DocKind::Helper
-            | DocKind::Org => &[],
+            | DocKind::Org
+            | DocKind::Keyring
+            | DocKind::Keys
+            | DocKind::Audit => &[],
+        }
+    }
+
+    /// Keys of this document derived from the record when it is saved, not fields of the form:
+    /// `profile.id_masked`, the ID number masked as a helper sees it (`4403**********123X`), written by
+    /// the office that holds the number, since helper devices never receive the `sensitive` document.
+    pub fn derived(self) -> &'static [&'static str] {
+        match self {
+            DocKind::Profile => &["id_masked"],
+            _ => &[],
         }
     }
 
@@ -119,7 +141,10 @@ impl DocKind {
             | DocKind::Cases
             | DocKind::Helper
             | DocKind::Org => &[Role::Helper, Role::Committee, Role::Township],
-            DocKind::Sensitive | DocKind::Risk | DocKind::Agreement => &[Role::Committee, Role::Township],
+            DocKind::Keys => &[Role::Family, Role::Helper, Role::Committee, Role::Township],
+            DocKind::Sensitive | DocKind::Risk | DocKind::Agreement | DocKind::Keyring | DocKind::Audit => {
+                &[Role::Committee, Role::Township]
+            }
         }
     }
 
@@ -165,8 +190,13 @@ pub fn split(elder: &Elder) -> Vec<(DocKind, Map<String, Value>)> {
     DocKind::RECORD
         .iter()
         .map(|&kind| {
-            let part =
+            let mut part: Map<String, Value> =
                 kind.fields().iter().filter_map(|f| all.remove(*f).map(|v| (f.to_string(), v))).collect();
+            if kind == DocKind::Profile {
+                if let Some(number) = &elder.id_number {
+                    part.insert("id_masked".into(), Value::String(crate::resident_id::mask(number)));
+                }
+            }
             (kind, part)
         })
         .collect()
@@ -203,8 +233,25 @@ mod tests {
     #[test]
     fn split_and_join_give_back_the_record() {
         let elder = sample_elder();
-        let parts = split(&elder).into_iter().map(|(_, m)| m);
+        let parts = split(&elder).into_iter().map(|(kind, mut m)| {
+            m.retain(|k, _| kind.fields().contains(&k.as_str()));
+            m
+        });
         assert_eq!(join(elder.id.as_ref().unwrap(), parts).unwrap(), elder);
+    }
+
+    #[test]
+    fn the_profile_a_helper_reads_carries_the_id_number_masked_only() {
+        let elder = sample_elder();
+        let number = elder.id_number.clone().unwrap();
+        let parts = split(&elder);
+        let profile = &parts.iter().find(|(k, _)| *k == DocKind::Profile).unwrap().1;
+        assert_eq!(profile["id_masked"], crate::resident_id::mask(&number));
+        for (kind, part) in &parts {
+            if kind.readers().contains(&Role::Helper) {
+                assert!(!Value::Object(part.clone()).to_string().contains(&number), "{kind}");
+            }
+        }
     }
 
     #[test]

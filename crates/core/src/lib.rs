@@ -8,8 +8,10 @@
 //! The core knows nothing of Tauri, HTTP or the clock: callers pass the time in.
 
 pub mod agreement;
+pub mod audit;
 pub mod card;
 pub mod case;
+pub mod consent;
 pub mod crdt;
 pub mod demo;
 pub mod division;
@@ -17,6 +19,7 @@ pub mod doc;
 pub mod elder;
 pub mod family;
 pub mod helper;
+pub mod keys;
 pub mod ledger;
 pub mod org;
 pub mod phone;
@@ -33,4 +36,6 @@ pub mod sex;
 pub mod store;
 pub mod time;
 pub mod validate;
+pub mod vault;
+pub mod view;
 pub mod visit;

@@ -53,6 +53,23 @@ pub enum IdKind {
     TaiwanPermit,
 }
 
+/// Masks any stored ID number as a helper sees it: the first four and the last four characters kept,
+/// every one between shown as `*` (`4403**********123X` for 18 characters). A value of eight
+/// characters or fewer is all `*`, so nothing of a short or malformed number shows.
+///
+/// ```
+/// assert_eq!(shouwang_core::resident_id::mask("44030419900101123X"), "4403**********123X");
+/// assert_eq!(shouwang_core::resident_id::mask("1234567"), "*******");
+/// ```
+pub fn mask(number: &str) -> String {
+    let chars: Vec<char> = number.trim().chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let n = chars.len();
+    chars[..4].iter().chain(std::iter::repeat_n(&'*', n - 8)).chain(chars[n - 4..].iter()).collect()
+}
+
 impl ResidentId {
     /// Validates an 18-character number: surrounding whitespace is trimmed and a lower-case `x`
     /// check character becomes `X`. A 15-digit pre-1999 number is refused with

@@ -3,6 +3,7 @@
 //! changes addressed to a document (`<elder id>/<kind>`) in a space (one village).
 //!
 //! - [`Role`], [`DocRef`], [`Change`] and [`space`]: what a device is and what it sends;
+//! - [`envelope`]: the sealed envelope every change travels in (the relay checks its shape only);
 //! - [`change_hash`]: an automerge change's hash from its bytes, checking its chunk header and checksum;
 //! - [`PushRequest`] / [`PushResponse`], [`PullResponse`], [`SpacesResponse`], [`RedeemRequest`] /
 //!   [`RedeemResponse`]: the bodies of the relay's `/v1` routes;
@@ -14,11 +15,12 @@
 //! this crate.
 //!
 //! ```
-//! use shouwang_protocol::{change_chunk, decode, encode, Change, DocRef, PushRequest};
+//! use shouwang_protocol::envelope::{sample, What};
+//! use shouwang_protocol::{decode, encode, Change, DocRef, PushRequest};
 //!
 //! let change = Change {
 //!     doc: DocRef { elder: "0123456789abcdef0123456789abcdef".into(), kind: "card".into() },
-//!     bytes: change_chunk(&[1, 2, 3]),
+//!     bytes: sample(What::Change, &[1, 2, 3]),
 //! };
 //! change.validate().unwrap();
 //! assert_eq!(change.hash().unwrap().len(), 64);
@@ -29,6 +31,7 @@
 
 mod change;
 pub mod dictionary;
+pub mod envelope;
 pub mod limits;
 mod messages;
 mod role;
@@ -37,8 +40,9 @@ mod wire;
 
 pub use change::{batch_digest, change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
 pub use messages::{
-    EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, PullResponse, PushRequest, PushResponse,
-    RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse, SyncRequest, SyncResponse,
+    DeviceInfo, DevicesResponse, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest, FamilyCodeResponse,
+    PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse,
+    SyncRequest, SyncResponse,
 };
 pub use role::Role;
 pub use wire::{

@@ -142,9 +142,10 @@ pub struct FamilyCodeRequest {
 }
 
 /// `POST /v1/enrolments`: a committee device asks for a one-time code for a device of its own village:
-/// a helper's tablet bound to one of its helpers, or a family phone for one elder. The older body,
-/// [`FamilyCodeRequest`], is still accepted at the same route; the two never decode as each other (this
-/// one starts with the role's index, 0 to 3; that one with the length of a 32-digit id).
+/// a helper's tablet bound to one of its helpers, or a family phone for one elder. The older bodies,
+/// [`EnrolmentRequestV1`] (without `label`) and [`FamilyCodeRequest`], are still accepted at the same
+/// route; none decodes as another (this one and V1 start with the role's index, 0 to 3, and this one
+/// needs its last field; the family body starts with the length of a 32-digit id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentRequest {
     /// [`Role::Helper`] or [`Role::Family`]; the relay refuses the others.
@@ -153,6 +154,61 @@ pub struct EnrolmentRequest {
     pub elder: Option<String>,
     /// The helper of a helper's tablet (32 lowercase hex digits).
     pub helper: Option<String>,
+    /// The key id (32 lowercase hex digits) the committee puts into the key bundle it hands the new
+    /// device with the code: kept on the code, copied to the device when it redeems it, and listed by
+    /// `GET /v1/devices`, so the committee knows which device holds which key after a rotation.
+    pub label: Option<String>,
+}
+
+/// [`EnrolmentRequest`] as devices sent it before the key label: what the relay falls back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentRequestV1 {
+    /// The role.
+    pub role: Role,
+    /// A family phone's elder.
+    pub elder: Option<String>,
+    /// A helper tablet's helper.
+    pub helper: Option<String>,
+}
+
+impl From<EnrolmentRequestV1> for EnrolmentRequest {
+    fn from(v: EnrolmentRequestV1) -> EnrolmentRequest {
+        let EnrolmentRequestV1 { role, elder, helper } = v;
+        EnrolmentRequest { role, elder, helper, label: None }
+    }
+}
+
+/// One device of a village, as `GET /v1/devices` lists it for the village's committee (never its
+/// token, nor its token's hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// The device's id.
+    pub id: String,
+    /// The name it gave when it enrolled.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// The key id of its enrolment (32 hex), if its code named one.
+    pub label: Option<String>,
+    /// When it enrolled (Unix seconds).
+    pub created_at: i64,
+    /// When it was last seen, to the minute (Unix seconds).
+    pub last_seen: Option<i64>,
+    /// When it was revoked (Unix seconds), if it was.
+    pub revoked_at: Option<i64>,
+    /// A family phone's elder.
+    pub elder: Option<String>,
+    /// A helper tablet's helper.
+    pub helper: Option<String>,
+}
+
+/// `GET /v1/devices`: the devices enrolled for the committee's village, revoked ones too, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicesResponse {
+    /// The relay's epoch.
+    pub epoch: String,
+    /// The devices.
+    pub devices: Vec<DeviceInfo>,
 }
 
 /// The code asked for: redeemed once at `POST /v1/enrol`, it enrols a family device for that elder.
@@ -173,8 +229,19 @@ mod tests {
     fn old_and_new_enrolment_bodies_never_decode_as_each_other() {
         let old = encode(&FamilyCodeRequest { elder: "a".repeat(32) });
         assert!(decode::<EnrolmentRequest>(&old).is_err());
-        let new = EnrolmentRequest { role: Role::Helper, elder: None, helper: Some("b".repeat(32)) };
+        let new = EnrolmentRequest {
+            role: Role::Helper,
+            elder: None,
+            helper: Some("b".repeat(32)),
+            label: Some("c".repeat(32)),
+        };
         assert_eq!(decode::<EnrolmentRequest>(&encode(&new)).unwrap(), new);
+        // A device built before the label sends the first body: it does not read as the new one, and
+        // the relay reads it as V1, without a label.
+        let v1 = EnrolmentRequestV1 { role: Role::Family, elder: Some("a".repeat(32)), helper: None };
+        assert!(decode::<EnrolmentRequest>(&encode(&v1)).is_err());
+        let read: EnrolmentRequest = decode::<EnrolmentRequestV1>(&encode(&v1)).unwrap().into();
+        assert_eq!(read.label, None);
     }
 
     #[test]

@@ -39,8 +39,11 @@ impl Role {
     /// The document kinds this role may read (the read matrix of `shouwang_core::doc`).
     pub fn readable_kinds(self) -> &'static [&'static str] {
         match self {
-            Role::Family => &["card", "family"],
-            Role::Helper => &["card", "family", "profile", "assignment", "visits", "cases", "helper", "org"],
+            // `keys`: a family phone's new card key after a rotation, addressed to its elder.
+            Role::Family => &["card", "family", "keys"],
+            Role::Helper => {
+                &["card", "family", "profile", "assignment", "visits", "cases", "helper", "org", "keys"]
+            }
             // Every kind; only these read risk assessments (they score income and health) and
             // agreements (they hold the family's ID numbers).
             Role::Committee | Role::Township => &crate::KINDS,
@@ -68,8 +71,9 @@ mod tests {
             for kind in ["visits", "cases", "helper", "org"] {
                 assert_eq!(role.readable_kinds().contains(&kind), role != Role::Family, "{role} {kind}");
             }
-            // Risk assessments (income, health) and agreements (ID numbers) are the office's only.
-            for kind in ["risk", "agreement"] {
+            // Risk assessments (income, health), agreements (ID numbers), elders' keys and the audit
+            // trail are the office's only.
+            for kind in ["risk", "agreement", "keyring", "audit"] {
                 assert_eq!(role.readable_kinds().contains(&kind), reads_sensitive, "{role} {kind}");
             }
         }

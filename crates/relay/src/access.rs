@@ -2,15 +2,24 @@
 //!
 //! | role | reads | writes |
 //! |---|---|---|
-//! | helper | its village: card, family, profile, assignment, visits, cases, helper, org (not sensitive, risk, agreement) | its village |
-//! | committee | its village: every kind | its village |
+//! | helper | its village: card, family, profile, assignment, visits, cases, helper, org, keys (not sensitive, risk, agreement, keyring, audit) | its village, except `keyring` and `keys` |
+//! | committee | its village: every kind | its village: every kind, erasures included |
 //! | township | every village under its code: every kind | nothing |
-//! | family | its elder's card and family documents | its elder's family document |
+//! | family | its elder's card, family and keys documents | its elder's family document |
 //!
-//! A document's subject is an elder, a helper (`helper`) or a village's organisation (`org`); a family
-//! device's filter keys on its elder's id, so helper and organisation subjects never reach it.
+//! A document's subject is an elder, a helper (`helper`), a village's organisation (`org`) or a device
+//! (`audit`, a device's audit log); a family device's filter keys on its elder's id, so other subjects
+//! never reach it. Every subject is 32 lowercase hex digits ([`DocRef::validate`](shouwang_protocol::DocRef::validate)),
+//! for `audit` too. Keys (`keyring`: an elder's own key or its erasure; `keys`: a new key generation
+//! sealed for one device) come only from the office, the village committee. An envelope whose header says
+//! it is an erasure ([`What::Erasure`]) is accepted only from a committee device and only addressed to an
+//! elder's `keyring` document: that is the one envelope the relay acts on ([`crate::store`] drops the
+//! elder's other changes in the same transaction). A stored erasure is sent to every device that reads
+//! the space (a family phone: its own elder's), though helpers and families read no `keyring`: each of
+//! them may hold something of the elder to destroy, and the erasure holds nothing else.
 
 use crate::store::{Device, ReadFilter};
+use shouwang_protocol::envelope::{self, What};
 use shouwang_protocol::{space, Change, Role};
 
 /// Whether the device may read anything in `space`.
@@ -23,13 +32,27 @@ pub fn may_write_space(device: &Device, space_code: &str) -> bool {
     device.role != Role::Township && device.scope == space_code && space::is_village(space_code)
 }
 
-/// Whether the device may write this change (in a space it may write to).
+/// The document kinds only a committee device writes: an elder's key (and its erasure) and the key
+/// packages of a rotation.
+pub const COMMITTEE_ONLY: [&str; 2] = ["keyring", "keys"];
+
+/// Whether the device may write this change (in a space it may write to). The change has been
+/// validated: its address is well-formed and its bytes are an envelope.
 pub fn may_write_change(device: &Device, change: &Change) -> bool {
+    let kind = change.doc.kind.as_str();
+    let erasure = is_erasure(change);
     match device.role {
-        Role::Helper | Role::Committee => true,
+        Role::Committee => !erasure || kind == "keyring",
+        Role::Helper => !erasure && !COMMITTEE_ONLY.contains(&kind),
         Role::Township => false,
-        Role::Family => device.elder.as_deref() == Some(&change.doc.elder) && change.doc.kind == "family",
+        Role::Family => !erasure && device.elder.as_deref() == Some(&change.doc.elder) && kind == "family",
     }
+}
+
+/// Whether the change's envelope says it carries an erasure ([`What::Erasure`]); only a committee
+/// device may push one, and only to an elder's `keyring` document.
+pub fn is_erasure(change: &Change) -> bool {
+    envelope::parse(&change.bytes).is_ok_and(|h| h.what == What::Erasure)
 }
 
 /// What a pull by this device returns: never the changes it pushed itself, which it has.
@@ -57,11 +80,15 @@ mod tests {
             revoked_at: None,
             last_seen: None,
             helper: None,
+            label: None,
         }
     }
 
     fn change(elder: char, kind: &str) -> Change {
-        Change { doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() }, bytes: vec![1] }
+        Change {
+            doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() },
+            bytes: envelope::sample(What::Change, &[1]),
+        }
     }
 
     #[test]
@@ -90,7 +117,7 @@ mod tests {
         assert!(may_write_change(&d, &change('a', "family")));
         assert!(!may_write_change(&d, &change('a', "card")));
         assert!(!may_write_change(&d, &change('b', "family")));
-        assert_eq!(read_filter(&d).kinds, ["card", "family"]);
+        assert_eq!(read_filter(&d).kinds, ["card", "family", "keys"]);
         assert_eq!(read_filter(&device(Role::Helper, "511902106202")).elder, None);
     }
 
@@ -120,7 +147,7 @@ mod tests {
                 .map(|(i, (subject, kind))| {
                     let c = Change {
                         doc: DocRef { elder: subject.to_string().repeat(32), kind: kind.into() },
-                        bytes: shouwang_protocol::change_chunk(&[i as u8]),
+                        bytes: envelope::sample(What::Change, &[i as u8]),
                     };
                     (c.hash().unwrap(), c)
                 })
@@ -149,7 +176,7 @@ mod tests {
             .map(|(i, kind)| {
                 let c = Change {
                     doc: DocRef { elder: "a".repeat(32), kind: kind.into() },
-                    bytes: shouwang_protocol::change_chunk(&[i as u8]),
+                    bytes: envelope::sample(What::Change, &[i as u8]),
                 };
                 (c.hash().unwrap(), c)
             })
@@ -166,5 +193,32 @@ mod tests {
         for office in [kinds(Role::Committee, village), kinds(Role::Township, "511902106000")] {
             assert_eq!(office, ["card", "assignment", "risk", "agreement", "sensitive"]);
         }
+    }
+
+    #[test]
+    fn keys_come_only_from_the_committee_and_erasures_only_to_a_keyring() {
+        let village = "511902106202";
+        let sealed = |kind: &str, what: What| Change {
+            doc: DocRef { elder: "a".repeat(32), kind: kind.into() },
+            bytes: envelope::sample(what, b"sealed"),
+        };
+        let (helper, committee) = (device(Role::Helper, village), device(Role::Committee, village));
+        let family = device(Role::Family, village);
+        for kind in COMMITTEE_ONLY {
+            assert!(may_write_change(&committee, &sealed(kind, What::ElderKey)), "committee {kind}");
+            assert!(!may_write_change(&helper, &sealed(kind, What::KeyPackage)), "helper {kind}");
+            assert!(!may_write_change(&family, &sealed(kind, What::KeyPackage)), "family {kind}");
+        }
+        // The audit log: a helper's and a committee's tablet each write their own.
+        assert!(may_write_change(&helper, &sealed("audit", What::Change)));
+        assert!(may_write_change(&committee, &sealed("audit", What::Change)));
+        assert!(!may_write_change(&family, &sealed("audit", What::Change)));
+        // An erasure: the committee, at an elder's keyring, nobody else and nowhere else.
+        assert!(may_write_change(&committee, &sealed("keyring", What::Erasure)));
+        assert!(!may_write_change(&committee, &sealed("card", What::Erasure)));
+        assert!(!may_write_change(&helper, &sealed("visits", What::Erasure)));
+        assert!(!may_write_change(&family, &sealed("family", What::Erasure)));
+        assert!(is_erasure(&sealed("keyring", What::Erasure)));
+        assert!(!is_erasure(&sealed("keyring", What::ElderKey)));
     }
 }

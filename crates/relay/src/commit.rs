@@ -155,7 +155,10 @@ mod tests {
     fn change(elder: char, n: u16) -> (String, Change) {
         let change = Change {
             doc: DocRef { elder: elder.to_string().repeat(32), kind: "card".into() },
-            bytes: shouwang_protocol::change_chunk(format!("change {n}").as_bytes()),
+            bytes: shouwang_protocol::envelope::sample(
+                shouwang_protocol::envelope::What::Change,
+                format!("change {n}").as_bytes(),
+            ),
         };
         (change.hash().unwrap(), change)
     }
@@ -265,6 +268,18 @@ mod tests {
         }
         fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
             self.0.spaces(prefix)
+        }
+        fn export(
+            &self,
+            out: &mut dyn FnMut(crate::store::Record) -> Result<(), StoreError>,
+        ) -> Result<crate::store::Counts, StoreError> {
+            self.0.export(out)
+        }
+        fn import(
+            &self,
+            records: &mut dyn Iterator<Item = Result<crate::store::Record, StoreError>>,
+        ) -> Result<crate::store::Counts, StoreError> {
+            self.0.import(records)
         }
     }
 

@@ -32,6 +32,9 @@ pub struct Grant {
     /// The helper a helper's tablet belongs to (the subject id of their `helper` document); only for
     /// helper devices, and optional for them (a shared tablet names none).
     pub helper: Option<String>,
+    /// The key id (32 lowercase hex digits) of the key bundle handed over with the code, copied to the
+    /// device: any role, optional.
+    pub label: Option<String>,
 }
 
 impl Grant {
@@ -73,8 +76,19 @@ impl Grant {
                 Err(InvalidField { field: "helper".into(), reason: "only helper devices name a helper" })
             }
             (None, _) => Ok(()),
+        }?;
+        match &self.label {
+            Some(label) if !is_key_id(label) => Err(InvalidField {
+                field: "label".into(),
+                reason: "must be 32 lowercase hex digits (a key id)",
+            }),
+            _ => Ok(()),
         }
     }
+}
+
+fn is_key_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Makes and stores a one-time code, valid for `valid_hours`; returns the code.
@@ -87,6 +101,7 @@ pub fn create(store: &dyn Store, grant: &Grant, valid_hours: u32, now: i64) -> R
         scope: grant.scope.clone(),
         elder: grant.elder.clone(),
         helper: grant.helper.clone(),
+        label: grant.label.clone(),
         created_at: now,
         expires_at: now + i64::from(valid_hours) * 3600,
     })?;
@@ -146,7 +161,7 @@ mod tests {
             (Role::Committee, "511902106202", elder, false),
         ];
         for (role, scope, elder, ok) in cases {
-            let grant = Grant { role, scope: scope.into(), elder, helper: None };
+            let grant = Grant { role, scope: scope.into(), elder, helper: None, label: None };
             assert_eq!(grant.validate().is_ok(), ok, "{grant:?}");
         }
     }
@@ -160,6 +175,7 @@ mod tests {
             scope: village.clone(),
             elder,
             helper,
+            label: None,
         };
         assert!(grant(Role::Helper, None, helper.clone()).validate().is_ok());
         assert!(grant(Role::Helper, None, None).validate().is_ok());
@@ -178,5 +194,20 @@ mod tests {
         let mut png = Vec::new();
         qr_png(&payload, &mut png).unwrap();
         assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn a_label_is_a_key_id() {
+        let grant = |label: &str| Grant {
+            role: Role::Helper,
+            scope: "511902106202".into(),
+            elder: None,
+            helper: None,
+            label: Some(label.into()),
+        };
+        assert!(grant(&"0f".repeat(16)).validate().is_ok());
+        for bad in ["", "0F0F", &"0F".repeat(16), &"x".repeat(32)] {
+            assert_eq!(grant(bad).validate().unwrap_err().field, "label", "{bad}");
+        }
     }
 }

@@ -20,6 +20,19 @@ pub enum RelayError {
     /// The device may not do this here.
     #[error("not allowed")]
     Forbidden,
+    /// The device may not write one change of its push: the push names it (`changes[3].doc`), and
+    /// nothing of the push is stored.
+    #[error("not allowed to write {field}")]
+    ForbiddenChange {
+        /// The change's document, as a request path: `changes[3].doc`.
+        field: String,
+    },
+    /// What the request names does not exist for this device (another village's device reads the same).
+    #[error("{field} names nothing this device may act on")]
+    NotFound {
+        /// The request field: `id`.
+        field: &'static str,
+    },
     /// A field of the request is malformed.
     #[error("{0}")]
     Invalid(InvalidField),
@@ -59,7 +72,8 @@ impl RelayError {
     pub fn status(&self) -> StatusCode {
         match self {
             RelayError::Unauthorised | RelayError::InvalidCode => StatusCode::UNAUTHORIZED,
-            RelayError::Forbidden => StatusCode::FORBIDDEN,
+            RelayError::Forbidden | RelayError::ForbiddenChange { .. } => StatusCode::FORBIDDEN,
+            RelayError::NotFound { .. } => StatusCode::NOT_FOUND,
             RelayError::Invalid(_) => StatusCode::BAD_REQUEST,
             RelayError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RelayError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -74,7 +88,8 @@ impl RelayError {
         match self {
             RelayError::Unauthorised => "unauthorised",
             RelayError::InvalidCode => "invalid_code",
-            RelayError::Forbidden => "forbidden",
+            RelayError::Forbidden | RelayError::ForbiddenChange { .. } => "forbidden",
+            RelayError::NotFound { .. } => "not_found",
             RelayError::Invalid(_) => "invalid",
             RelayError::TooLarge { .. } => "too_large",
             RelayError::UnsupportedMediaType => "unsupported_media_type",
@@ -86,7 +101,8 @@ impl RelayError {
     fn field(&self) -> Option<String> {
         match self {
             RelayError::Invalid(e) => Some(e.field.clone()),
-            RelayError::TooLarge { field } => Some(field.to_string()),
+            RelayError::TooLarge { field } | RelayError::NotFound { field } => Some(field.to_string()),
+            RelayError::ForbiddenChange { field } => Some(field.clone()),
             _ => None,
         }
     }

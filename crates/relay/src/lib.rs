@@ -1,9 +1,11 @@
-//! The Shouwang relay: a dumb, durable store-and-forward of automerge changes, one space per village.
+//! The Shouwang relay: a dumb, durable store-and-forward of sealed changes, one space per village.
 //!
-//! Devices push opaque changes (a change chunk's bytes and a document address; the relay computes the hash from the bytes) to their village's space and
-//! pull "everything after cursor N" in bounded pages. The relay stores each change once per space with
-//! a sequence number, syncs it to disk before it answers, and never decodes automerge or domain data.
-//! What a device may read and write follows from its role and scope ([`access`]).
+//! Devices push opaque changes (a sealed envelope, `shouwang_protocol::envelope`, and a document
+//! address; the relay computes the hash from the bytes) to their village's space and pull "everything
+//! after cursor N" in bounded pages. The relay stores each change once per space with a sequence number,
+//! syncs it to disk before it answers, and never holds a key: it checks an envelope's header and acts on
+//! one thing in it, an elder's erasure ([`store::Store`]). What a device may read and write follows from
+//! its role and scope ([`access`]); [`store::dump`] moves a relay between stores.
 //!
 //! - [`store`]: the [`Store`] trait, [`SqliteStore`] (`--data DIR`, one process) and [`PostgresStore`]
 //!   (`--database postgres://…`, several relay processes may serve one database as stateless replicas);

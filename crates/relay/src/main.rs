@@ -66,6 +66,9 @@ enum Command {
         /// The helper a helper's tablet belongs to (the helper's 32-hex id, `shouwang helper list`).
         #[arg(long)]
         helper: Option<String>,
+        /// The key id (32 hex) of the key bundle handed over with the code, listed with the device.
+        #[arg(long)]
+        label: Option<String>,
         /// How long the code stays valid.
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
@@ -83,6 +86,19 @@ enum Command {
     },
     /// Gives the store a new epoch: run once after restoring it from a backup.
     Restored,
+    /// Writes the whole store (devices, codes, epoch, counters, every change with its number) to a file,
+    /// from one snapshot, while the relay may go on serving: to move it to another store.
+    Export {
+        /// The file to write (JSON lines; see PROTOCOL.md, "Moving a relay").
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Reads an export into this store, which must be new and empty; all or nothing. Devices keep their
+    /// tokens, cursors and epoch. Stop the old relay before its last export.
+    Import {
+        /// The file `export` wrote.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,11 +141,11 @@ fn main() -> anyhow::Result<()> {
                 anyhow::Ok(())
             })
         }
-        Command::Enroll { role, scope, elder, helper, valid_hours, relay_url, png } => {
+        Command::Enroll { role, scope, elder, helper, label, valid_hours, relay_url, png } => {
             let Some(role) = Role::parse(&role) else {
                 bail!("--role must be helper, committee, township or family");
             };
-            let grant = Grant { role, scope, elder, helper };
+            let grant = Grant { role, scope, elder, helper, label };
             let code = enrolment::create(store.as_ref(), &grant, valid_hours, shouwang_relay::now())?;
             let payload = enrolment::qr_payload(&relay_url, &code);
             println!("{}", enrolment::qr_terminal(&payload)?);
@@ -170,6 +186,32 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Restored => {
             println!("new epoch {}", store.renew_epoch()?);
+            Ok(())
+        }
+        Command::Export { out } => {
+            let file = std::fs::File::create(&out).with_context(|| out.display().to_string())?;
+            let mut writer = std::io::BufWriter::new(file);
+            let counts = shouwang_relay::store::dump::export(store.as_ref(), &mut writer)
+                .with_context(|| format!("exporting to {}", out.display()))?;
+            writer.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            println!(
+                "exported {} devices, {} codes, {} spaces, {} changes to {}",
+                counts.devices,
+                counts.enrolments,
+                counts.spaces,
+                counts.changes,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Import { file } => {
+            let input = std::fs::File::open(&file).with_context(|| file.display().to_string())?;
+            let counts = shouwang_relay::store::dump::import(store.as_ref(), std::io::BufReader::new(input))
+                .with_context(|| format!("importing {}", file.display()))?;
+            println!(
+                "imported {} devices, {} codes, {} spaces, {} changes",
+                counts.devices, counts.enrolments, counts.spaces, counts.changes
+            );
             Ok(())
         }
     }

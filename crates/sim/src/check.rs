@@ -8,7 +8,8 @@
 //!    tablet lacks the sensitive columns). The one column left out is `updated_at`, the device's own
 //!    time of the last write or apply of the elder's documents, which differs by design between devices
 //!    whose clocks differ;
-//! 4. the due lists ([`Store::schedule`](shouwang_core::store::Store::schedule)) identical on a date.
+//! 4. the due lists ([`Store::schedule`](shouwang_core::store::Store::schedule)) on a date: the office
+//!    devices' identical, each helper's tablet's the committee's narrowed to its helper's elders.
 
 use crate::county::Village;
 use crate::device::{Device, Kind, Role};
@@ -158,7 +159,7 @@ pub fn village(village: &Village, devices: &[&Device], today: NaiveDate) -> Resu
             .store
             .schedule(today)
             .map_err(|source| SimError::Store { device: device.name.clone(), source: Box::new(source) })?;
-        schedules.push((&device.name, schedule));
+        schedules.push((&device.name, device.role, schedule));
     }
     for pair in helper_dumps.windows(2) {
         if pair[0].1 != pair[1].1 {
@@ -180,15 +181,31 @@ pub fn village(village: &Village, devices: &[&Device], today: NaiveDate) -> Resu
             ));
         }
     }
-    for pair in schedules.windows(2) {
-        if pair[0].1 != pair[1].1 {
+    // A helper's tablet lists only its helper's elders (role views, issue 7): its due list must be the
+    // committee's, narrowed to the elders assigned to that helper; the office devices' lists are equal.
+    let offices: Vec<_> = schedules.iter().filter(|(_, role, _)| *role != Role::Helper).collect();
+    for pair in offices.windows(2) {
+        if pair[0].2 != pair[1].2 {
             found.violations.push(format!(
                 "due lists of {} and {} on {today} differ ({} vs {} elders)",
                 pair[0].0,
                 pair[1].0,
-                pair[0].1.len(),
-                pair[1].1.len()
+                pair[0].2.len(),
+                pair[1].2.len()
             ));
+        }
+    }
+    if let Some((office, _, full)) = offices.first() {
+        for (name, _, list) in schedules.iter().filter(|(_, role, _)| *role == Role::Helper) {
+            let helpers: BTreeSet<_> = list.iter().map(|d| d.helper.clone()).collect();
+            let expected: Vec<_> = full.iter().filter(|d| helpers.contains(&d.helper)).cloned().collect();
+            if *list != expected {
+                found.violations.push(format!(
+                    "due list of {name} on {today} is not {office}'s for its helper ({} vs {} elders)",
+                    list.len(),
+                    expected.len()
+                ));
+            }
         }
     }
     Ok(found)

@@ -128,6 +128,9 @@ impl County {
         if config.days < 3 {
             return Err(SimError::Config("at least 3 days".into()));
         }
+        if config.move_relay_to.is_some() && config.relay_database.is_some() {
+            return Err(SimError::Config("the relay moves from SQLite: give no --relay-database".into()));
+        }
         let dir = tempfile::tempdir()?;
         let relay = RelayProcess::start(&dir.path().join("relay"), config.relay_database.clone())?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -166,7 +169,7 @@ impl County {
     fn set_up_village(&mut self, v: usize, now: DateTime<Utc>) -> Result<(), SimError> {
         let code = format!("511902106{:03}", 201 + v);
         let name = format!("梁永镇{}村", v + 1);
-        let relay_code = self.relay.enroll("committee", &code)?;
+        let relay_code = self.relay.enroll("committee", &code, None)?;
         let committee = Device::enrolled(
             &self.runtime,
             self.dir.path(),
@@ -178,6 +181,7 @@ impl County {
             &name,
             &self.relay.url(),
             &relay_code,
+            None,
             now,
         )?;
         let committee_index = self.devices.len();
@@ -252,7 +256,22 @@ impl County {
     fn new_tablet(&mut self, seat: usize, now: DateTime<Utc>) -> Result<(), SimError> {
         let village = self.seats[seat].village;
         let code = self.villages[village].code.clone();
-        let relay_code = self.relay.enroll("helper", &code)?;
+        let helper = self.seats[seat].id.to_string();
+        let relay_code = self.relay.enroll("helper", &code, Some(&helper))?;
+        // The tablet's keys come from the village's committee store, as by QR code.
+        let committee = self.villages[village].committee;
+        let keys = match self.devices[committee].as_mut() {
+            Some(desk) => Some(
+                desk.store
+                    .issue_key_bundle(shouwang_core::role::Role::Helper, None, None, "tablet", now)
+                    .map_err(|source| SimError::Store {
+                        device: desk.name.clone(),
+                        source: Box::new(source),
+                    })?
+                    .to_text(),
+            ),
+            None => None,
+        };
         self.seats[seat].tablets += 1;
         let device = Device::enrolled(
             &self.runtime,
@@ -265,6 +284,7 @@ impl County {
             &self.villages[village].name,
             &self.relay.url(),
             &relay_code,
+            keys.as_deref(),
             now,
         )?;
         let index = match self.seats[seat].tablet {
@@ -363,6 +383,14 @@ impl County {
     /// One day: the faults of the day, everyone's work, and the syncs of the devices online.
     fn day(&mut self, day: u32, schedule: &Schedule) -> Result<(), SimError> {
         let morning = morning(self.config.start, day);
+        if let Some(url) = self.config.move_relay_to.clone().filter(|_| day == self.config.days / 2) {
+            // Mid-year the operator moves the relay to PostgreSQL: stopped, exported, imported, served
+            // again on the same address (and so back up if it was down).
+            let moved = self.relay.move_to(&url)?;
+            self.relay_down_until = None;
+            Report::bump(&mut self.report.faults, "relay_moved");
+            self.report.changes_moved += moved;
+        }
         if self.relay_down_until.is_some_and(|until| day >= until) {
             self.relay.ensure_running()?;
             self.relay_down_until = None;

@@ -118,6 +118,7 @@ impl Device {
         unit_name: &str,
         relay_url: &str,
         code: &str,
+        keys: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Device, SimError> {
         let path = dir.join(format!("{}.sqlite", name.replace(' ', "-")));
@@ -125,7 +126,7 @@ impl Device {
         let unit_code = unit.parse().map_err(|e| SimError::Config(format!("village code {unit}: {e}")))?;
         let mut store = Store::init(&path, unit_code, unit_name, "sichuan", now).map_err(store_err)?;
         runtime
-            .block_on(shouwang_sync::enrol(&mut store, relay_url, code, &name, now))
+            .block_on(shouwang_sync::enrol_with_keys(&mut store, relay_url, code, keys, &name, now))
             .map_err(|source| SimError::Enrol { device: name.clone(), source: Box::new(source) })?;
         Ok(Device {
             name,

@@ -2,7 +2,8 @@
 //! device ([`shouwang_core::store::Store`]), the real sync engine ([`shouwang_sync`]) and a real
 //! `shouwang-relay` process on loopback — with the faults of the field: devices offline for days to
 //! weeks, clocks skewed by hours to months, tablets lost and their helpers re-enrolled on new ones, the
-//! relay killed (between syncs and in the middle of one) and restarted.
+//! relay killed (between syncs and in the middle of one) and restarted, and moved mid-year from SQLite
+//! to PostgreSQL by export and import ([`Config::move_relay_to`]).
 //!
 //! What it owns:
 //! - [`Config`]: the county's size and the seed; the same seed replays the same year.
@@ -55,6 +56,9 @@ pub struct Config {
     pub checkpoints: usize,
     /// A PostgreSQL URL for the relay's store instead of SQLite in its data directory.
     pub relay_database: Option<String>,
+    /// An empty PostgreSQL database the relay is moved to mid-year (export from its SQLite store,
+    /// import, serve from PostgreSQL on), counted as the fault `relay_moved`.
+    pub move_relay_to: Option<String>,
 }
 
 impl Config {
@@ -74,6 +78,7 @@ impl Config {
             start: NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"),
             checkpoints: 4,
             relay_database: None,
+            move_relay_to: None,
         }
     }
 }

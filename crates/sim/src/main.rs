@@ -32,8 +32,11 @@ struct Args {
     #[arg(long, default_value_t = 4)]
     checkpoints: usize,
     /// Keep the relay's changes in this PostgreSQL database instead of SQLite.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "move_relay_to")]
     relay_database: Option<String>,
+    /// Move the relay mid-year from SQLite to this empty PostgreSQL database (export, import).
+    #[arg(long)]
+    move_relay_to: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -52,6 +55,7 @@ fn main() -> anyhow::Result<()> {
         days: args.days,
         checkpoints: args.checkpoints,
         relay_database: args.relay_database,
+        move_relay_to: args.move_relay_to,
         ..Config::county(args.seed)
     };
     let quiet = args.quiet;

@@ -76,13 +76,20 @@ impl RelayProcess {
         Killer(Arc::clone(&self.child))
     }
 
+    /// The store option of every command: `--database URL`, else `--data DIR` (the two exclude each
+    /// other).
+    fn store_args(&self, cmd: &mut Command) {
+        match &self.database {
+            Some(url) => cmd.arg("--database").arg(url),
+            None => cmd.arg("--data").arg(&self.data),
+        };
+    }
+
     /// Runs `shouwang-relay <args…>` on this relay's data and returns what it printed.
     pub fn admin(&self, args: &[&str]) -> Result<String, SimError> {
         let mut cmd = Command::new(&self.binary);
-        cmd.arg("--data").arg(&self.data).args(args);
-        if let Some(url) = &self.database {
-            cmd.arg("--database").arg(url);
-        }
+        self.store_args(&mut cmd);
+        cmd.args(args);
         let out = cmd.output().map_err(|e| SimError::Relay(format!("shouwang-relay {args:?}: {e}")))?;
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         if !out.status.success() {
@@ -95,13 +102,46 @@ impl RelayProcess {
         Ok(stdout)
     }
 
-    /// A one-time enrolment code for a device of `role` in the village `scope`.
-    pub fn enroll(&self, role: &str, scope: &str) -> Result<String, SimError> {
-        let out = self.admin(&["enroll", "--role", role, "--scope", scope])?;
+    /// A one-time enrolment code for a device of `role` in the village `scope`; a helper's tablet names
+    /// its helper (the 32-hex id), so the device knows whose it is and shows only their elders.
+    pub fn enroll(&self, role: &str, scope: &str, helper: Option<&str>) -> Result<String, SimError> {
+        let mut args = vec!["enroll", "--role", role, "--scope", scope];
+        if let Some(helper) = helper {
+            args.extend(["--helper", helper]);
+        }
+        let out = self.admin(&args)?;
         out.lines()
             .find_map(|l| l.strip_prefix("code: "))
             .map(|c| c.trim().to_string())
             .ok_or_else(|| SimError::Relay(format!("no code in the output of enroll: {out}")))
+    }
+
+    /// Moves the relay to the PostgreSQL database `url`, as an operator would (issue 8): stops it,
+    /// `shouwang-relay export` from its store, `shouwang-relay --database URL import` into the new, empty
+    /// one, and serves again from there on the same address. Devices keep their tokens and cursors.
+    /// Returns how many changes moved.
+    pub fn move_to(&mut self, url: &str) -> Result<u64, SimError> {
+        self.kill();
+        let file = self.data.join("moved.jsonl");
+        let path = file.to_str().ok_or_else(|| SimError::Relay("a non-UTF-8 data path".into()))?.to_string();
+        self.admin(&["export", "--out", &path])?;
+        let previous = self.database.replace(url.to_string());
+        let printed = match self.admin(&["import", &path]) {
+            Ok(printed) => printed,
+            Err(e) => {
+                self.database = previous;
+                return Err(e);
+            }
+        };
+        let _ = std::fs::remove_file(&file);
+        self.spawn()?;
+        // "imported 12 devices, 14 codes, 1 spaces, 5210 changes"
+        let changes = printed
+            .split(", ")
+            .find_map(|part| part.trim().strip_suffix(" changes"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| SimError::Relay(format!("no count in the output of import: {printed}")))?;
+        Ok(changes)
     }
 
     /// Kills the relay with SIGKILL, as a power cut would.
@@ -122,16 +162,12 @@ impl RelayProcess {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let mut cmd = Command::new(&self.binary);
-            cmd.arg("--data")
-                .arg(&self.data)
-                .arg("serve")
+            self.store_args(&mut cmd);
+            cmd.arg("serve")
                 .arg("--listen")
                 .arg(self.addr.to_string())
                 .arg("--requests-per-minute")
                 .arg("1000000");
-            if let Some(url) = &self.database {
-                cmd.arg("--database").arg(url);
-            }
             let mut child = cmd
                 .env("RUST_LOG", "warn")
                 .stdin(Stdio::null())

@@ -26,8 +26,10 @@ pub struct Report {
     pub changes_acknowledged: u64,
     /// Changes devices received and applied.
     pub changes_applied: u64,
-    /// Faults injected, by kind.
+    /// Faults injected, by kind (`relay_moved`: the relay moved to PostgreSQL by export and import).
     pub faults: BTreeMap<String, u64>,
+    /// Changes the relay held when it was moved to PostgreSQL mid-year (0 if it was not moved).
+    pub changes_moved: u64,
     /// Records made on a tablet that was lost before they were acknowledged: gone by definition.
     pub unsynced_on_lost_tablets: u64,
     /// Checkpoints passed (the end included).
@@ -88,6 +90,9 @@ impl Report {
             "faults injected",
             format!("{} ({})", self.faults.values().sum::<u64>(), map(&self.faults)),
         );
+        if self.changes_moved > 0 {
+            line(&mut out, "relay moved to PostgreSQL", format!("{} changes moved", self.changes_moved));
+        }
         line(&mut out, "unsynced on lost tablets", self.unsynced_on_lost_tablets.to_string());
         line(&mut out, "checkpoints", self.checkpoints.to_string());
         line(&mut out, "records lost", self.records_lost.to_string());

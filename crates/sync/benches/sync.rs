@@ -17,15 +17,21 @@
 //!   (so that its CPU time and memory are its own) runs a real `sync` of the elders, then pulls the
 //!   visits; wire bytes are counted by a proxy;
 //! - **relay throughput**: 100 devices each pushing 20 small batches as fast as answered, per
-//!   [`link::Backend`].
+//!   [`link::Backend`];
+//! - **sealing**: the village month's push body with the automerge changes in the clear against the
+//!   same changes sealed (XChaCha20-Poly1305, SM4-GCM): bytes, and the time to seal and open
+//!   ([`sealing`]).
 //!
 //! The table goes to stdout, the figures to `target/bench/sync.json`; `-- --relay-only` runs only the
-//! relay throughput rows, `-- --link-only` only the month through the slow link (stdout only). Visits have no store support
-//! yet, so the month's visits enter the helper's outbox by SQL, and the pulled visits are decoded but
-//! not applied (the store would refuse a document kind it does not know).
+//! relay throughput rows, `-- --sealing-only` only the sealing rows, `-- --link-only` only the month
+//! through the slow link (stdout only). Visits have no store support yet, so the month's visits enter
+//! the helper's outbox by SQL (in the clear, as the outbox keeps them: the real `sync` seals them), and
+//! the pulled visits are decoded but not applied (the store would refuse a document kind it does not
+//! know).
 
 mod data;
 mod link;
+mod sealing;
 
 use chrono::{DateTime, Utc};
 use data::Layout;
@@ -164,6 +170,9 @@ fn main() {
     if args.iter().any(|a| a == "--link-only") {
         return link_only();
     }
+    if args.iter().any(|a| a == "--sealing-only") {
+        return sealing_only();
+    }
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let t0 = Instant::now();
 
@@ -220,6 +229,7 @@ fn main() {
     let appended_raw = appended.changes.iter().map(|c| c.bytes.len()).sum::<usize>() as f64 / n;
     let appended_month =
         encode_as(Format::Dictionary1, &PushRequest { changes: appended.changes }).len() as f64;
+    let sealed = sealing::measure(VILLAGE, &month.changes, 600);
     let am_small = automerge_sync_cost(&village[0], 1);
     let am_large = automerge_sync_cost(&village[0], 12);
 
@@ -285,6 +295,8 @@ fn main() {
             b.dict / b.odk
         );
     }
+    println!();
+    sealing::print(&sealed, LINK_BYTES_PER_S);
     let elders_bytes = device["elders_bytes"].as_f64().unwrap_or(0.0);
     let t_bytes = device["bytes"].as_f64().unwrap_or(0.0);
     println!("\n| sync | shouwang | target | |");
@@ -364,6 +376,7 @@ fn main() {
             "pull_s": pull_s, "pull_bytes": pull_bytes, "pull_round_trips": pull_trips },
         "township": { "device": device, "json_zstd3": township_json3 },
         "relay": throughput_json,
+        "sealing": sealing::json(&sealed),
     });
     let out = target_dir().join("bench");
     std::fs::create_dir_all(&out).expect("target/bench");
@@ -397,7 +410,9 @@ fn slow_link(rt: &tokio::runtime::Runtime, month: &data::Visits) -> (f64, u64, u
             for c in &month.changes {
                 tx.execute(
                     "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    (c.doc.to_string(), c.hash().expect("a change chunk"), &c.bytes, now().to_rfc3339()),
+                    // The outbox keeps changes in the clear under their automerge hash; the real
+                    // `sync` seals them with the helper store's village key as it forms the batch.
+                    (c.doc.to_string(), automerge_hash(&c.bytes), &c.bytes, now().to_rfc3339()),
                 )
                 .expect("an outbox row");
             }
@@ -426,6 +441,11 @@ fn slow_link(rt: &tokio::runtime::Runtime, month: &data::Visits) -> (f64, u64, u
     slow
 }
 
+/// The automerge hash of a change in the clear, as the store's outbox keys it.
+fn automerge_hash(bytes: &[u8]) -> String {
+    automerge::Change::from_bytes(bytes.to_vec()).expect("an automerge change").hash().to_string()
+}
+
 /// Only the month through the slow link (`cargo bench … --bench sync -- --link-only`).
 fn link_only() {
     let village = data::elders(300, 2026);
@@ -434,6 +454,18 @@ fn link_only() {
     let (push_s, push_bytes, push_trips, pull_s, pull_bytes, pull_trips) = slow_link(&rt, &month);
     println!("| village month through 64 kbit/s: helper's push (real `sync`) | {push_s:.1} s, {push_bytes} B, {push_trips} round trips |");
     println!("| the same month pulled by the committee's device | {pull_s:.1} s, {pull_bytes} B, {pull_trips} round trips |");
+}
+
+/// Only the sealing rows (`cargo bench … --bench sync -- --sealing-only`).
+fn sealing_only() {
+    let village = data::elders(300, 2026);
+    let month = data::Visits::generate(&village, 4, 7, Layout::NewDoc);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!(
+        "\nmachine: {cores} cores; the village month (300 elders, 1,200 visits), {} rounds\n",
+        sealing::ROUNDS
+    );
+    sealing::print(&sealing::measure(VILLAGE, &month.changes, 600), LINK_BYTES_PER_S);
 }
 
 /// Only the relay's throughput rows (`cargo bench … --bench sync -- --relay-only`).

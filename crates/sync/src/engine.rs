@@ -63,6 +63,8 @@ pub struct Report {
 }
 
 /// Redeems a one-time code with the relay at `relay_url` and records the enrolment in the store.
+/// Without a key bundle the device reads nothing another device wrote (see [`enrol_with_keys`]), unless
+/// it is the store that created its village's keys.
 pub async fn enrol(
     store: &mut Store,
     relay_url: &str,
@@ -70,6 +72,23 @@ pub async fn enrol(
     device_name: &str,
     now: DateTime<Utc>,
 ) -> Result<SyncState, SyncError> {
+    enrol_with_keys(store, relay_url, code, None, device_name, now).await
+}
+
+/// Imports the key bundle a committee device issued (the `keys` of the enrolment QR code), then
+/// redeems the code as [`enrol`] does. A bundle that does not fit this registry is refused before the
+/// code is used.
+pub async fn enrol_with_keys(
+    store: &mut Store,
+    relay_url: &str,
+    code: &str,
+    keys: Option<&str>,
+    device_name: &str,
+    now: DateTime<Utc>,
+) -> Result<SyncState, SyncError> {
+    if let Some(bundle) = keys {
+        store.import_key_bundle(bundle, now)?;
+    }
     let relay = Relay::new(relay_url, None)?;
     let answer = relay
         .redeem(&RedeemRequest { code: code.trim().to_string(), device_name: device_name.into() })
@@ -126,6 +145,7 @@ async fn run(
     for _ in 0..2 {
         let state = store.sync_state()?.ok_or(SyncError::NotEnrolled)?;
         let relay = Relay::new(&state.relay, Some(state.token.clone()))?;
+        store.prepare_outbox(now)?;
         let restart = if space::is_village(&state.scope) {
             sync_village(store, &relay, &state, &mut report, progress, now).await?
         } else {
@@ -166,6 +186,12 @@ fn push_progress(store: &Store) -> Result<Progress, SyncError> {
     })
 }
 
+/// The changes (in the clear, before sealing) one push carries at most. Sealed changes no longer
+/// compress across the batch, and the relay gives a request 30 s: a push of 64 KiB of changes stays
+/// well inside that at 64 kbit/s even sealed, so a village month on such a link goes in a few pushes
+/// that each finish, where one big push (up to 2 MiB) was cut off and retried whole, forever.
+const PUSH_BATCH_BYTES: usize = 64 * 1024;
+
 /// The next batch of the outbox after `*after` that this device may send, moving `*after` past it and
 /// counting the changes it holds back; empty when the outbox has nothing more to send.
 fn next_batch(
@@ -175,10 +201,11 @@ fn next_batch(
     report: &mut Report,
 ) -> Result<Vec<OutgoingChange>, SyncError> {
     loop {
-        let batch = store.outbox_batch(*after, limits::MAX_CHANGES_PER_PUSH, limits::MAX_BODY_BYTES / 2)?;
+        let batch = store.outbox_batch(*after, limits::MAX_CHANGES_PER_PUSH, PUSH_BATCH_BYTES)?;
         let Some(last) = batch.last() else { return Ok(Vec::new()) };
         *after = last.seq;
-        let (sendable, held): (Vec<_>, Vec<_>) = batch.into_iter().partition(|c| may_send(state, c));
+        let (sendable, held): (Vec<_>, Vec<_>) =
+            batch.into_iter().partition(|c| may_send(state, c) && c.held.is_none());
         report.held += held.len();
         if !sendable.is_empty() {
             return Ok(sendable);
@@ -365,6 +392,8 @@ fn apply(
     report.received.duplicates += applied.duplicates;
     report.received.quarantined += applied.quarantined + (page.changes.len() - incoming.len());
     report.received.released += applied.released;
+    report.received.held += applied.held;
+    report.received.keys += applied.keys;
     report.wire_bytes += received_bytes as u64;
     report.received_bytes += received_bytes as u64;
     p.changes_done += page.changes.len() as u64;

@@ -25,5 +25,5 @@ mod engine;
 mod error;
 
 pub use client::Relay;
-pub use engine::{enrol, sync, Phase, Progress, Report};
+pub use engine::{enrol, enrol_with_keys, sync, Phase, Progress, Report};
 pub use error::SyncError;

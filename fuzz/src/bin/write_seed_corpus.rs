@@ -77,6 +77,13 @@ fn main() {
         let redeem =
             RedeemRequest { code: "ABCD-EFGH-JKLM".into(), device_name: "陈桂兰的平板".into() };
         write("relay_request", &format!("redeem-v{n}"), &encode_as(format, &redeem));
+        let enrolment = shouwang_protocol::EnrolmentRequest {
+            role: shouwang_protocol::Role::Helper,
+            elder: None,
+            helper: Some(helper.to_string()),
+            label: Some("5e".repeat(16)),
+        };
+        write("relay_request", &format!("enrolment-v{n}"), &encode_as(format, &enrolment));
     }
 
     // ledger_import: the sample ledger as CSV and the registry exported as XLSX.

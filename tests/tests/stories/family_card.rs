@@ -62,12 +62,14 @@ fn the_cards_qr_code_enrols_a_family_phone_for_that_one_card() {
         page.contains(&shouwang_core::print::qr_svg(&payload, 26.0).unwrap()),
         "the QR code is the payload's"
     );
-    let rest = payload.strip_prefix("shouwang://enrol?relay=").expect("an enrolment payload");
-    let (url, code) = rest.split_once("&code=").unwrap();
+    let scanned = shouwang_core::card::Enrolment::parse(&payload).expect("an enrolment payload");
+    let (url, code) = (scanned.relay.as_str(), scanned.code.as_str());
     assert_eq!(url, relay.url());
+    let keys = scanned.keys.as_deref().expect("the QR code carries the family phone's keys");
 
     // The family phone scans it and receives the one card.
     let mut family = Device::new("family");
+    family.store.import_key_bundle(keys, now()).unwrap();
     family.enrol(url, code);
     sync_until_quiet(&mut [&mut office, &mut family]);
     let expected: Vec<(String, String)> = office
@@ -89,7 +91,7 @@ fn the_cards_qr_code_enrols_a_family_phone_for_that_one_card() {
 
     // Only a committee device may ask for a family code.
     let mut helper = Device::new("helper");
-    helper.enrol(&relay.url(), &relay.enroll("helper", VILLAGE, None));
+    helper.enrol_keyed(&relay.url(), &relay.enroll("helper", VILLAGE, None), &mut office, "helper", None);
     let token = helper.store.sync_state().unwrap().unwrap().token;
     let client = shouwang_sync::Relay::new(&relay.url(), Some(token)).unwrap();
     let refused = runtime().block_on(client.family_code(&FamilyCodeRequest { elder: ids[0].to_string() }));

@@ -5,6 +5,7 @@
 
 mod crash;
 mod family_card;
+mod privacy_relay;
 mod relay_postgres;
 mod sync_devices;
 mod sync_faults;

@@ -207,11 +207,14 @@ fn elder(c: char) -> String {
     c.to_string().repeat(32)
 }
 
-/// A change to `<elder>/<kind>` whose bytes (a well-formed change chunk, so its hash) derive from `n`.
+/// A change to `<elder>/<kind>`: a sealed envelope no key opens, whose bytes (so its hash) derive from `n`.
 fn change(elder_char: char, kind: &str, n: u16) -> Change {
     Change {
         doc: DocRef { elder: elder(elder_char), kind: kind.into() },
-        bytes: shouwang_protocol::change_chunk(format!("change {n}").as_bytes()),
+        bytes: shouwang_protocol::envelope::sample(
+            shouwang_protocol::envelope::What::Change,
+            format!("change {n}").as_bytes(),
+        ),
     }
 }
 
@@ -413,7 +416,7 @@ async fn fifty_pushes_at_once_are_each_kept_and_stored_once_and_a_damaged_one_al
         .map(|p| vec![change('a', "card", 2 * p + 1), shared.clone(), change('a', "card", 2 * p + 2)])
         .collect();
     let mut damaged = pushes[DAMAGED].clone();
-    *damaged[2].bytes.last_mut().unwrap() ^= 1;
+    damaged[2].bytes[0] ^= 0xff;
     let tasks: Vec<_> = pushes
         .iter()
         .enumerate()
@@ -579,5 +582,160 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
     assert_eq!(PostgresStore::open(&database).unwrap().epoch(), epoch);
     let mut client = postgres::Client::connect(&database, postgres::NoTls).unwrap();
     client.batch_execute("UPDATE schema_version SET version = 99").unwrap();
-    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 3 })));
+    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 4 })));
+}
+
+/// The `pg_dump` of the server's version, else the one on `PATH`.
+fn pg_dump() -> PathBuf {
+    let found = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|dirs| {
+        let mut bins: Vec<PathBuf> =
+            dirs.flatten().map(|d| d.path().join("bin/pg_dump")).filter(|p| p.exists()).collect();
+        bins.sort();
+        bins.pop()
+    });
+    found.unwrap_or_else(|| PathBuf::from("pg_dump"))
+}
+
+/// An erasure envelope for `<elder>/keyring`, as the committee's device seals it.
+fn erasure(elder_char: char, n: u16) -> Change {
+    let what = shouwang_protocol::envelope::What::Erasure;
+    Change {
+        doc: DocRef { elder: elder(elder_char), kind: "keyring".into() },
+        bytes: shouwang_protocol::envelope::sample(what, format!("erasure {n}").as_bytes()),
+    }
+}
+
+/// The ciphertext of a sample envelope (between its 35-byte header and its 16-byte tag), as lowercase
+/// hex: how `pg_dump` and the relay's export print it.
+fn body_hex(change: &Change) -> String {
+    change.bytes[35..change.bytes.len() - 16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// On PostgreSQL too, the committee's erasure drops every change of the elder in the transaction that
+/// stores it; pulls from 0 yield the erasure and nothing else of the elder; neither `pg_dump` nor the
+/// relay's export holds any of the elder's envelopes.
+#[tokio::test]
+async fn after_an_erasure_no_pull_nor_dump_of_the_postgresql_relay_holds_the_elder() {
+    let database = server().fresh_database("erasure");
+    let relay = Relay::start(&database);
+    let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
+    let committee = relay.device(&database, "committee", VILLAGE_A, None).await;
+    let township = relay.device(&database, "township", TOWNSHIP, None).await;
+    let of_e = [change('e', "card", 1), change('e', "visits", 2), change('e', "sensitive", 3)];
+    let kept = [change('b', "card", 4)];
+    helper.push(VILLAGE_A, &of_e[..2]).await;
+    helper.push(VILLAGE_A, &kept).await;
+    committee.push(VILLAGE_A, &of_e[2..]).await;
+    let cursor = helper.pull(VILLAGE_A, 0, 100).await.next;
+    assert_eq!(helper.push_status(VILLAGE_A, &[erasure('e', 1)]).await, 403, "a helper cannot erase");
+    let answer = committee.push(VILLAGE_A, &[erasure('e', 1)]).await;
+    assert_eq!((answer.kept, answer.cursor), (vec![0], 5));
+    // An offline tablet's late change of the elder: acknowledged, not stored.
+    let late = change('e', "visits", 6);
+    assert_eq!(helper.push(VILLAGE_A, std::slice::from_ref(&late)).await.kept, [0]);
+
+    let all = township.pull_all(VILLAGE_A).await;
+    assert_eq!(all, vec![(3, kept[0].clone()), (5, erasure('e', 1))]);
+    assert_eq!(helper.pull(VILLAGE_A, cursor, 100).await.changes, vec![(5, erasure('e', 1))]);
+    drop(relay);
+
+    let dump = Command::new(pg_dump()).args(["--data-only", "--dbname", &database]).output().unwrap();
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let dump = String::from_utf8(dump.stdout).unwrap();
+    let export = std::env::temp_dir().join(format!("shouwang-erasure-{}.jsonl", std::process::id()));
+    admin(&database, &["export", "--out", export.to_str().unwrap()]);
+    let exported = std::fs::read_to_string(&export).unwrap();
+    std::fs::remove_file(&export).unwrap();
+    for text in [&dump, &exported] {
+        assert!(text.contains(&body_hex(&kept[0])), "the check can find an envelope");
+        for change in of_e.iter().chain([&late]) {
+            assert!(
+                !text.contains(&body_hex(change)),
+                "{} of the erased elder is still held",
+                change.doc.kind
+            );
+        }
+    }
+}
+
+/// Issue 8: a relay moves from SQLite to PostgreSQL (export, import) and back. The devices go on with
+/// their tokens and cursors against the PostgreSQL relay, pulling nothing twice, and the numbers go
+/// on from the old head; the way back gives the same dump.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_moved_from_sqlite_to_postgresql_keeps_its_devices_tokens_and_cursors() {
+    use shouwang_relay::enrolment::{self, Grant};
+    use shouwang_relay::{Config, RelayState, SqliteStore};
+    let sqlite_dir = tempfile::tempdir().unwrap();
+    let state = RelayState::new(SqliteStore::open(sqlite_dir.path()).unwrap(), Config::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(shouwang_relay::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::new();
+    let mut devices = Vec::new();
+    for role in [shouwang_protocol::Role::Helper, shouwang_protocol::Role::Committee] {
+        let grant = Grant { role, scope: VILLAGE_A.into(), elder: None, helper: None, label: None };
+        let code = enrolment::create(state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap();
+        let body = encode(&RedeemRequest { code, device_name: "tablet".into() });
+        let answer = http.post(format!("{url}/v1/enrol")).header("content-type", CONTENT_TYPE).body(body);
+        let redeemed: RedeemResponse = decode(&answer.send().await.unwrap().bytes().await.unwrap()).unwrap();
+        devices.push(Device {
+            url: url.clone(),
+            http: http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        });
+    }
+    let (helper, committee) = (&devices[0], &devices[1]);
+    let before: Vec<Change> = (1..=40).map(|n| change('a', "visits", n)).collect();
+    helper.push(VILLAGE_A, &before).await;
+    committee.push(VILLAGE_A, &[change('b', "card", 41), erasure('c', 42)]).await;
+    let (pulled, cursor) = committee.pull_from(VILLAGE_A, 0).await;
+    assert_eq!((pulled.len(), cursor), (40, 42));
+    let epoch = state.epoch().to_string();
+    let _ = stop.send(());
+    serving.await.unwrap().unwrap();
+    drop(state);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sqlite.jsonl");
+    let out = Command::new(relay_bin())
+        .arg("--data")
+        .arg(sqlite_dir.path())
+        .args(["export", "--out", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let database = server().fresh_database("moved");
+    let printed = admin(&database, &["import", file.to_str().unwrap()]);
+    assert!(printed.contains("imported 2 devices, 2 codes, 1 spaces, 42 changes"), "{printed}");
+
+    let pg = Relay::start(&database);
+    assert_eq!(pg.epoch().await, epoch, "the same epoch: cursors stay valid");
+    let (helper, committee) = (helper.via(&pg), committee.via(&pg));
+    let (again, same) = committee.pull_from(VILLAGE_A, cursor).await;
+    assert_eq!((again.len(), same), (0, cursor), "nothing pulled twice");
+    let next = change('a', "visits", 43);
+    assert_eq!(helper.push(VILLAGE_A, std::slice::from_ref(&next)).await.cursor, cursor + 1);
+    assert_eq!(committee.pull_from(VILLAGE_A, cursor).await.0, vec![(cursor + 1, next)]);
+    assert_eq!(helper.pull_all(VILLAGE_A).await.len(), 2, "the helper is sent only the committee's");
+    drop(pg);
+
+    // And back: PostgreSQL to a new SQLite store gives the same dump again.
+    let from_pg = dir.path().join("postgres.jsonl");
+    admin(&database, &["export", "--out", from_pg.to_str().unwrap()]);
+    let back_dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(relay_bin()).arg("--data").arg(back_dir.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["import", from_pg.to_str().unwrap()]);
+    let from_sqlite = dir.path().join("back.jsonl");
+    run(&["export", "--out", from_sqlite.to_str().unwrap()]);
+    let (pg_text, sqlite_text) =
+        (std::fs::read_to_string(&from_pg).unwrap(), std::fs::read_to_string(&from_sqlite).unwrap());
+    assert_eq!(pg_text.lines().count(), sqlite_text.lines().count());
+    assert_eq!(pg_text, sqlite_text);
 }

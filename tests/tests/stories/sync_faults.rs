@@ -20,8 +20,13 @@ fn elders(n: usize, seed: u64) -> Vec<Elder> {
     demo_village(&DemoVillage::bazhou(), n, seed)
 }
 
-fn committee(relay: &RelayProcess, url: &str, name: &str) -> Device {
+/// A committee tablet enrolled through `url`: the first of a story creates the village's keys, the
+/// others import a committee bundle from `issuer`.
+fn committee(relay: &RelayProcess, url: &str, name: &str, issuer: Option<&mut Device>) -> Device {
     let mut d = Device::new(name);
+    if let Some(issuer) = issuer {
+        d.keys_from(issuer, "committee", None);
+    }
     d.enrol(url, &relay.enroll("committee", VILLAGE, None));
     d
 }
@@ -55,8 +60,8 @@ fn sync_killed_after(db: &Path, after: Duration) -> String {
 fn a_sync_killed_at_random_moments_loses_and_doubles_nothing() {
     let relay = RelayProcess::start(Backend::Sqlite);
     let url = relay.url();
-    let mut a = committee(&relay, &url, "a");
-    let mut b = committee(&relay, &url, "b");
+    let mut a = committee(&relay, &url, "a", None);
+    let mut b = committee(&relay, &url, "b", Some(&mut a));
     let a_ids: Vec<ElderId> = elders(400, 1).into_iter().map(|e| a.add(e)).collect();
     a.sync().unwrap();
     let b_ids: Vec<ElderId> = elders(150, 2).into_iter().map(|e| b.add(e)).collect();
@@ -89,7 +94,7 @@ fn a_sync_killed_at_random_moments_loses_and_doubles_nothing() {
     }
     // How far the killed syncs got depends on the machine's load; it is reported, not asserted.
     let cursor = b.store.sync_state().unwrap().expect("b is enrolled").cursor;
-    let mut c = committee(&relay, &url, "c");
+    let mut c = committee(&relay, &url, "c", Some(&mut a));
     sync_until_quiet(&mut [&mut a, &mut b, &mut c]);
     let snapshot = assert_same(&[&a, &b, &c]);
     assert_eq!(snapshot.elders.len(), a_ids.len() + b_ids.len(), "elders lost or doubled");
@@ -112,8 +117,8 @@ fn a_sync_killed_at_random_moments_loses_and_doubles_nothing() {
 fn the_relay_killed_during_pushes_loses_nothing() {
     let mut relay = RelayProcess::start(Backend::Sqlite);
     let url = relay.url();
-    let mut a = committee(&relay, &url, "a");
-    let mut b = committee(&relay, &url, "b");
+    let mut a = committee(&relay, &url, "a", None);
+    let mut b = committee(&relay, &url, "b", Some(&mut a));
     let mut rng = Rng::new(77);
     let mut failed = 0;
     for round in 0..3 {
@@ -151,9 +156,9 @@ fn cut_answers_and_pages_delivered_twice_and_late_change_nothing() {
     let relay = RelayProcess::start(Backend::Sqlite);
     let proxy = Proxy::start(relay.addr(), 4242);
     let url = proxy.url();
-    let mut a = committee(&relay, &url, "a");
-    let mut b = committee(&relay, &url, "b");
-    let mut c = committee(&relay, &url, "c");
+    let mut a = committee(&relay, &url, "a", None);
+    let mut b = committee(&relay, &url, "b", Some(&mut a));
+    let mut c = committee(&relay, &url, "c", Some(&mut a));
     let a_ids: Vec<ElderId> = elders(600, 31).into_iter().map(|e| a.add(e)).collect();
     let b_ids: Vec<ElderId> = elders(200, 32).into_iter().map(|e| b.add(e)).collect();
     let mut rng = Rng::new(5);
@@ -192,8 +197,8 @@ fn copy_dir(from: &Path, to: &Path) {
 fn a_relay_restored_from_a_backup_gets_everything_again() {
     let mut relay = RelayProcess::start(Backend::Sqlite);
     let url = relay.url();
-    let mut a = committee(&relay, &url, "a");
-    let mut b = committee(&relay, &url, "b");
+    let mut a = committee(&relay, &url, "a", None);
+    let mut b = committee(&relay, &url, "b", Some(&mut a));
     let first: Vec<ElderId> = elders(100, 41).into_iter().map(|e| a.add(e)).collect();
     sync_until_quiet(&mut [&mut a, &mut b]);
 
@@ -215,7 +220,7 @@ fn a_relay_restored_from_a_backup_gets_everything_again() {
     relay.restored();
     relay.restart();
 
-    let mut c = committee(&relay, &url, "c");
+    let mut c = committee(&relay, &url, "c", Some(&mut a));
     sync_until_quiet(&mut [&mut a, &mut b, &mut c]);
     let snapshot = assert_same(&[&a, &b, &c]);
     assert_eq!(snapshot.elders.len(), 200, "elders the backup lacked are lost");
@@ -226,8 +231,8 @@ fn a_relay_restored_from_a_backup_gets_everything_again() {
 fn a_full_disk_stops_the_sync_with_an_error() {
     let relay = RelayProcess::start(Backend::Sqlite);
     let url = relay.url();
-    let mut a = committee(&relay, &url, "a");
-    let mut b = committee(&relay, &url, "b");
+    let mut a = committee(&relay, &url, "a", None);
+    let mut b = committee(&relay, &url, "b", Some(&mut a));
     for e in elders(500, 51) {
         a.add(e);
     }

@@ -49,8 +49,6 @@ fn visits_cases_and_assignments_converge_between_a_helper_tablet_and_the_committ
     let relay = RelayProcess::start(Backend::Sqlite);
     let mut desk = Device::new("committee desktop");
     desk.enrol(&relay.url(), &relay.enroll("committee", VILLAGE, None));
-    let mut tablet = Device::new("helper tablet");
-    tablet.enrol(&relay.url(), &relay.enroll("helper", VILLAGE, None));
 
     // The committee registers three elders, files the helper and assigns them all.
     let village = demo_village(&DemoVillage::bazhou(), 3, 77);
@@ -62,11 +60,16 @@ fn visits_cases_and_assignments_converge_between_a_helper_tablet_and_the_committ
     let mut chen = Helper::named("陈桂兰");
     chen.phone = Some("13812345678".into());
     let chen = desk.store.add_helper(chen, now()).unwrap();
+    // Her tablet is enrolled with a code that names her: its lists are her elders.
+    let mut tablet = Device::new("helper tablet");
+    let code = relay.enroll_helper(VILLAGE, chen.as_str());
+    tablet.enrol_keyed(&relay.url(), &code, &mut desk, "helper", None);
     for e in &elders {
         desk.store.assign(e, &chen, "村委会分配", now()).unwrap();
     }
     let mut family = Device::new("family phone");
-    family.enrol(&relay.url(), &relay.enroll("family", VILLAGE, Some(elders[0].as_str())));
+    let code = relay.enroll("family", VILLAGE, Some(elders[0].as_str()));
+    family.enrol_keyed(&relay.url(), &code, &mut desk, "family", Some(elders[0].as_str()));
     sync_until_quiet(&mut [&mut desk, &mut tablet, &mut family]);
     let today = shouwang_core::time::local_date(now());
     for d in [&desk, &tablet] {
@@ -111,18 +114,20 @@ fn visits_cases_and_assignments_converge_between_a_helper_tablet_and_the_committ
     // Both advance the case to 报告 at once, offline: both stage entries are kept.
     desk.store.advance_case(&case, stage(Stage::Reported, "村委会 李主任"), now()).unwrap();
     tablet.store.advance_case(&case, stage(Stage::Reported, "陈桂兰"), now()).unwrap();
-    // Meanwhile the committee moves the third elder to a second helper.
+    // Meanwhile the committee moves the second elder to a second helper.
     let wang = desk.store.add_helper(Helper::named("王秀英"), now()).unwrap();
-    desk.store.assign(&elders[2], &wang, "就近照顾", now()).unwrap();
+    desk.store.assign(&elders[1], &wang, "就近照顾", now()).unwrap();
     sync_until_quiet(&mut [&mut desk, &mut tablet, &mut family]);
     for d in [&desk, &tablet] {
         let c = d.store.case(&case).unwrap();
         let owners: Vec<&str> = c.stages.iter().map(|s| s.by.as_str()).collect();
         assert_eq!(c.stages.len(), 2, "{}: both 报告 entries are kept: {owners:?}", d.name);
         assert_eq!(c.current().0, Stage::Reported);
-        assert_eq!(d.store.assignment(&elders[2]).unwrap().helper, Some(wang.clone()), "{}", d.name);
         assert_eq!(d.store.elders_of(&chen).unwrap().len(), 2, "{}", d.name);
     }
+    assert_eq!(desk.store.assignment(&elders[1]).unwrap().helper, Some(wang.clone()));
+    // Chen's tablet no longer opens the elder who moved to Wang: a helper sees only her own elders.
+    assert!(tablet.store.assignment(&elders[1]).is_err(), "the moved elder is still on chen's tablet");
     let desk_rows = desk.store.projection_dump().unwrap();
     assert_eq!(tablet.store.projection_dump().unwrap().len(), desk_rows.len());
 
@@ -134,7 +139,7 @@ fn visits_cases_and_assignments_converge_between_a_helper_tablet_and_the_committ
 
     // A second committee device that joins later converges with the desktop on everything.
     let mut second = Device::new("committee tablet");
-    second.enrol(&relay.url(), &relay.enroll("committee", VILLAGE, None));
+    second.enrol_keyed(&relay.url(), &relay.enroll("committee", VILLAGE, None), &mut desk, "committee", None);
     sync_until_quiet(&mut [&mut desk, &mut tablet, &mut second]);
     assert_same(&[&desk, &second]);
 }

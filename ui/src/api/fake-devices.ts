@@ -1,9 +1,9 @@
 // The devices commands of the in-memory double (browser tests only): enrolment codes a committee issues
 // for a helper's tablet or a family phone, and whether the family's elder was visited this month. The
 // real codes come from the relay and the real QR code from Rust (the `qrcode` crate).
-import type { AppRole, Commands, ElderForm, IssuedCode, SyncView, VisitLine, VisitedView } from '../bindings'
+import type { AppRole, Commands, ElderForm, IssuedCode, IssuedKey, SyncView, VisitLine, VisitedView } from '../bindings'
 
-type Names = 'issue_enrolment' | 'family_visited'
+type Names = 'issue_enrolment' | 'family_visited' | 'device_keys' | 'revoke_device' | 'rotate_keys'
 type Handlers = { [K in Names]: (args: Commands[K]['args']) => Commands[K]['result'] }
 
 /** What the shared double gives this area. */
@@ -36,6 +36,9 @@ const HELPERS: Record<string, string> = { ['a'.repeat(32)]: '陈桂兰', ['b'.re
 
 export function devicesHandlers(ctx: DevicesCtx): Handlers {
   let serial = 0
+  let generation = 1
+  const issued: IssuedKey[] = []
+  const keys = () => ({ alg: 'xchacha20poly1305', generation, issued: issued.map((k) => ({ ...k })) })
   const invalid = (field: string, message: string, en: string) => ({ kind: 'invalid', field, message, en, violations: [] })
   return {
     issue_enrolment: (a): IssuedCode => {
@@ -54,9 +57,27 @@ export function devicesHandlers(ctx: DevicesCtx): Handlers {
       }
       serial += 1
       const code = `K7PQ-${a.kind === 'helper' ? 'H' : 'F'}${String(serial).padStart(3, '0')}-XT`
-      const payload = `shouwang://enrol?relay=${ctx.sync.relay}&code=${code}`
+      const keyId = `${serial}`.padStart(32, 'e')
+      issued.push({ key_id: keyId, role: a.kind, label: a.kind === 'helper' ? `${name}的平板` : `${name}的家属手机`, revoked: false })
+      const payload = `shouwang://enrol?relay=${ctx.sync.relay}&code=${code}&keys=SWK1.${btoa(keyId).replaceAll('=', '')}`
       const expires = new Date(Date.parse(`${ctx.today}T09:00:00+08:00`) + (a.kind === 'helper' ? 7 : 30) * 86400000)
       return { kind: a.kind, name, code, relay: ctx.sync.relay, payload, qr_svg: pattern(payload), expires_at: expires.toISOString() }
+    },
+    device_keys: () => {
+      ctx.forbid(['committee'])
+      return keys()
+    },
+    revoke_device: (a) => {
+      ctx.forbid(['committee'])
+      const k = issued.find((x) => x.key_id === a.key_id)
+      if (!k) throw invalid('key_id', '本设备没有签发过这个密钥编号', 'this store issued no device key with this id')
+      k.revoked = true
+      return keys()
+    },
+    rotate_keys: () => {
+      ctx.forbid(['committee'])
+      generation += 1
+      return keys()
     },
     family_visited: (): VisitedView => {
       ctx.forbid(['family'])

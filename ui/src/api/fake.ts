@@ -10,6 +10,7 @@ import { peopleHandlers } from './fake-people'
 import { officeHandlers } from './fake-office'
 import { paperworkHandlers } from './fake-paperwork'
 import { devicesHandlers } from './fake-devices'
+import { lockState, personalDataHandlers, privacyHandlers } from './fake-privacy'
 
 type Handlers = { [K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['result'] }
 
@@ -159,7 +160,12 @@ export function fakeBackend(): Backend {
   }
   const listeners: { [E in keyof Events]?: ((p: Events[E]) => void)[] } = {}
   const emit = <E extends keyof Events>(e: E, p: Events[E]) => (listeners[e] as ((p: Events[E]) => void)[] | undefined)?.forEach((h) => h(p))
-  const status = (): AppStatus => ({ db_path: ':memory:', registry, role, sync: { ...sync } })
+  const lock = lockState(params)
+  // A reload keeps the double's lock open once unlocked in this tab (the real store stays open too).
+  if (sessionStorage.getItem('shouwang-fake-unlocked') === '1') lock.locked = false
+  const status = (): AppStatus => ({
+    db_path: ':memory:', registry: lock.locked ? null : registry, role, sync: { ...sync }, locked: lock.locked, encrypted: lock.encrypted,
+  })
   const forbid = (allowed: AppRole[]) => {
     if (!allowed.includes(role)) throw { kind: 'forbidden', field: null, message: '本设备的角色不能这样做', en: 'forbidden', violations: [] }
   }
@@ -196,12 +202,23 @@ export function fakeBackend(): Backend {
     ...paperworkHandlers(ctx),
     // -- devices (fake-devices.ts): ...devicesHandlers(ctx), --
     ...devicesHandlers(ctx),
+    // -- privacy (fake-privacy.ts): the app lock --
+    ...privacyHandlers(lock),
+    ...personalDataHandlers(ctx),
+    unlock: (a) => {
+      privacyHandlers(lock).unlock(a)
+      return status()
+    },
     app_status: () => status(),
     create_registry: (a) => {
+      if (a.pin.length < 6) throw { kind: 'invalid', field: 'pin', message: '口令须为 6 至 1024 个字符', en: 'the passphrase must have 6 to 1024 characters', violations: [] }
       registry = { unit: a.unit, name: a.name, policy: a.policy }
+      lock.encrypted = true
       return status()
     },
     enrol: (a) => {
+      if (!registry && (a.pin ?? '').length < 6) throw { kind: 'invalid', field: 'pin', message: '口令须为 6 至 1024 个字符', en: 'the passphrase must have 6 to 1024 characters', violations: [] }
+      lock.encrypted = true
       registry ??= { unit: a.unit ?? '511902106202', name: a.unit ?? '', policy: a.policy ?? 'sichuan' }
       sync.enrolled = true
       sync.relay = a.relay

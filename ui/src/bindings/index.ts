@@ -85,7 +85,15 @@ role: AppRole,
 /**
  * The sync indicator.
  */
-sync: SyncView, };
+sync: SyncView, 
+/**
+ * An encrypted registry is here but closed: the lock screen asks for the PIN.
+ */
+locked: boolean, 
+/**
+ * The registry is encrypted at rest under a PIN.
+ */
+encrypted: boolean, };
 
 export type CreateRegistryArgs = { 
 /**
@@ -99,7 +107,11 @@ name: string,
 /**
  * Policy profile: `liaoning`, `shandong`, `hunan`, `guangdong`, `sichuan`.
  */
-policy: string, };
+policy: string, 
+/**
+ * The PIN (6 digits or more) or passphrase the registry's key is wrapped under.
+ */
+pin: string, };
 
 export type EnrolArgs = { 
 /**
@@ -121,7 +133,16 @@ unit?: string | null,
 /**
  * First run only: the policy profile.
  */
-policy?: string | null, };
+policy?: string | null, 
+/**
+ * First run only: the PIN (6 digits or more) or passphrase the new registry's key is wrapped under.
+ */
+pin?: string | null, 
+/**
+ * The key bundle of the QR code (`SWK1.…`, its `keys=`): the village's keys for this device,
+ * imported before the code is redeemed. Without it the device reads nothing others wrote.
+ */
+keys?: string | null, };
 
 export type ListQuery = { 
 /**
@@ -2403,7 +2424,7 @@ code: string,
 relay: string, 
 /**
  * What the QR code holds and what may be pasted on the enrolling device:
- * `shouwang://enrol?relay=…&code=…`.
+ * `shouwang://enrol?relay=…&code=…&keys=SWK1.…` (the device's key bundle).
  */
 payload: string, 
 /**
@@ -2424,6 +2445,254 @@ last_visit: string | null,
  * Visited in the current calendar month (China time) 本月已探访.
  */
 this_month: boolean, };
+
+export type IssuedKey = { 
+/**
+ * The key's id.
+ */
+key_id: string, 
+/**
+ * `helper`, `family`, `committee`, `township`.
+ */
+role: string, 
+/**
+ * Whose device, e.g. 陈桂兰的平板.
+ */
+label: string, 
+/**
+ * Revoked: it gets no key at the next rotation.
+ */
+revoked: boolean, };
+
+export type KeysView = { 
+/**
+ * The cipher of the deployment (`xchacha20poly1305` or `sm4-gcm`).
+ */
+alg: string, 
+/**
+ * The newest key generation held (1 until the first rotation).
+ */
+generation: number, 
+/**
+ * Device keys issued by this store, newest last.
+ */
+issued: Array<IssuedKey>, };
+
+export type RevokeArgs = { 
+/**
+ * The key id to revoke.
+ */
+key_id: string, };
+
+export type LockView = { 
+/**
+ * The store is closed until the PIN is given.
+ */
+locked: boolean, 
+/**
+ * The registry is encrypted at rest under a PIN (false: a plaintext registry made before, or none).
+ */
+encrypted: boolean, 
+/**
+ * Wrong PINs in a row.
+ */
+failures: number, 
+/**
+ * Tries left before the back-off starts.
+ */
+attempts_left: number, 
+/**
+ * Seconds until the next try is accepted (0: now).
+ */
+wait_seconds: number, 
+/**
+ * Minutes without a touch before the app locks.
+ */
+idle_minutes: number, 
+/**
+ * The demo's PIN, shown on the lock screen in demo mode only (`SHOUWANG_DEMO_PIN`).
+ */
+demo_pin: string | null, };
+
+export type UnlockArgs = { 
+/**
+ * What the person typed.
+ */
+pin: string, };
+
+export type IdleArgs = { 
+/**
+ * 1 to 60.
+ */
+minutes: number, };
+
+export type ChangePinArgs = { 
+/**
+ * The current PIN or passphrase.
+ */
+old: string, 
+/**
+ * The new one (6 characters or more).
+ */
+new: string, };
+
+export type ConsentView = { 
+/**
+ * The consent's id.
+ */
+id: string, 
+/**
+ * `elder` 本人 or `relative` 亲属.
+ */
+given_by: string, 
+/**
+ * The relative's name.
+ */
+relative_name: string | null, 
+/**
+ * The relative's relation.
+ */
+relation: string | null, 
+/**
+ * `signature`, `thumbprint`, `oral_recorded`, `electronic`.
+ */
+method: string, 
+/**
+ * The day given (`YYYY-MM-DD`).
+ */
+on: string, 
+/**
+ * `visits`, `risk_assessment`, `family_card`, `township_statistics`.
+ */
+purposes: Array<string>, 
+/**
+ * When withdrawn (`YYYY-MM-DD`).
+ */
+withdrawn_on: string | null, 
+/**
+ * Who withdrew it.
+ */
+withdrawn_by: string | null, };
+
+export type ConsentForm = { 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * `elder` or `relative`.
+ */
+given_by: string, 
+/**
+ * The relative's name (a relative only).
+ */
+relative_name?: string | null, 
+/**
+ * The relative's relation (a relative only).
+ */
+relation?: string | null, 
+/**
+ * How it was given.
+ */
+method: string, 
+/**
+ * The day (`YYYY-MM-DD`).
+ */
+on: string, 
+/**
+ * What it allows.
+ */
+purposes: Array<string>, };
+
+export type WithdrawArgs = { 
+/**
+ * The elder's id.
+ */
+elder: string, 
+/**
+ * The consent's id.
+ */
+consent: string, 
+/**
+ * The day (`YYYY-MM-DD`).
+ */
+on: string, 
+/**
+ * Who withdrew it.
+ */
+by: string, };
+
+export type EraseArgs = { 
+/**
+ * The elder's id.
+ */
+id: string, 
+/**
+ * The elder's name as typed by the person erasing (must match).
+ */
+confirm_name: string, 
+/**
+ * Why (e.g. 本人申请删除).
+ */
+reason: string, };
+
+export type AuditQuery = { 
+/**
+ * Only entries about this elder.
+ */
+elder?: string | null, };
+
+export type AuditLine = { 
+/**
+ * The device's entry number.
+ */
+seq: number, 
+/**
+ * When (RFC 3339).
+ */
+at: string, 
+/**
+ * The device.
+ */
+device: string, 
+/**
+ * Its role.
+ */
+role: string, 
+/**
+ * `view`, `change`, `export`, `erase`, `consent`.
+ */
+action: string, 
+/**
+ * The elder's id, if about one.
+ */
+elder: string | null, 
+/**
+ * The fields' names.
+ */
+fields: Array<string>, };
+
+export type AuditBreak = { 
+/**
+ * The device whose chain is broken.
+ */
+device: string, 
+/**
+ * The entry.
+ */
+seq: number, 
+/**
+ * What is wrong, in Chinese.
+ */
+message: string, 
+/**
+ * What is wrong, in English.
+ */
+en: string, 
+/**
+ * `local` or `document`.
+ */
+source: string, };
 
 /** Every command: its argument (passed as `{ args }`) and its result. */
 export interface Commands {
@@ -2486,12 +2755,29 @@ export interface Commands {
   print_cards: { args: CardQuery; result: PrintedCards };
   issue_enrolment: { args: IssueArgs; result: IssuedCode };
   family_visited: { args: null; result: VisitedView };
+  device_keys: { args: null; result: KeysView };
+  revoke_device: { args: RevokeArgs; result: KeysView };
+  rotate_keys: { args: null; result: KeysView };
+  lock_status: { args: null; result: LockView };
+  unlock: { args: UnlockArgs; result: AppStatus };
+  lock_now: { args: null; result: LockView };
+  set_idle_minutes: { args: IdleArgs; result: LockView };
+  change_pin: { args: ChangePinArgs; result: LockView };
+  touch: { args: null; result: null };
+  list_consents: { args: ElderRef; result: Array<ConsentView> };
+  record_consent: { args: ConsentForm; result: ConsentView };
+  withdraw_consent: { args: WithdrawArgs; result: ConsentView };
+  export_elder_data: { args: ElderRef; result: SavedFile };
+  erase_elder: { args: EraseArgs; result: null };
+  audit_log: { args: AuditQuery; result: Array<AuditLine> };
+  verify_audit: { args: null; result: Array<AuditBreak> };
 }
 
 /** Every event the app emits, with its payload. */
 export interface Events {
   "sync-progress": SyncProgress;
   "sync-status": SyncView;
+  "app-locked": LockView;
 }
 
 export const COMMAND_NAMES = [
@@ -2554,4 +2840,20 @@ export const COMMAND_NAMES = [
   "print_cards",
   "issue_enrolment",
   "family_visited",
+  "device_keys",
+  "revoke_device",
+  "rotate_keys",
+  "lock_status",
+  "unlock",
+  "lock_now",
+  "set_idle_minutes",
+  "change_pin",
+  "touch",
+  "list_consents",
+  "record_consent",
+  "withdraw_consent",
+  "export_elder_data",
+  "erase_elder",
+  "audit_log",
+  "verify_audit",
 ] as const;

@@ -10,6 +10,7 @@ use clap::Subcommand;
 use shouwang_core::card::{split_services, ContactCard, Enrolment};
 use shouwang_core::elder::ElderId;
 use shouwang_core::print::{self, Layout};
+use shouwang_core::role::Role;
 use std::path::PathBuf;
 
 /// `card …`
@@ -47,7 +48,7 @@ pub enum CardCommand {
 /// Runs `card …`.
 pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
     let CardCommand::Print { elders, out, sheet, area, enrol, relay, code, font } = cmd;
-    let store = ctx.open()?;
+    let mut store = ctx.open()?;
     // With --enrol: the relay and this device's token, and a runtime to ask for each card's code.
     let asker = if enrol {
         let state = store.sync_state()?.ok_or_else(|| shouwang_core::store::Error::Field {
@@ -80,7 +81,10 @@ pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
         if let Some((url, client, runtime)) = &asker {
             let request = shouwang_protocol::FamilyCodeRequest { elder: id.to_string() };
             let answer = runtime.block_on(client.family_code(&request))?;
-            let enrolment = Enrolment::new(url, &answer.code);
+            // The family phone's keys (its elder's card key only) travel in the QR code, never
+            // through the relay.
+            let bundle = store.issue_key_bundle(Role::Family, Some(&id), None, "明白卡", ctx.now)?;
+            let enrolment = Enrolment::new(url, &answer.code).with_keys(&bundle.to_text());
             issued.push(serde_json::json!({
                 "elder": id,
                 "payload": enrolment.payload(),

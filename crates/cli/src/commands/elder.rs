@@ -18,6 +18,8 @@ pub fn run(ctx: &Ctx, cmd: ElderCommand) -> Result<()> {
             Ok(())
         }
         ElderCommand::Show { id } => show(ctx, &elder_id(&id)?),
+        ElderCommand::ExportData { id, out } => export_data(ctx, &elder_id(&id)?, out.as_deref()),
+        ElderCommand::Erase { id, reason } => super::keys::erase(ctx, &id, &reason),
         ElderCommand::List(args) => list(ctx, args),
         ElderCommand::Archive { id, reason, status, on } => {
             let id = elder_id(&id)?;
@@ -151,9 +153,29 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
     Ok(())
 }
 
+/// `elder export-data ID [--out FILE]`: everything held on one elder, one JSON document; the export
+/// is logged in the audit log.
+fn export_data(ctx: &Ctx, id: &ElderId, out: Option<&std::path::Path>) -> Result<()> {
+    let export = ctx.open()?.export_elder(id, ctx.now)?;
+    let text = serde_json::to_string_pretty(&export).expect("an export serialises");
+    match out {
+        Some(path) => {
+            std::fs::write(path, text + "\n")?;
+            if ctx.json {
+                output::json(&serde_json::json!({ "elder": id, "out": path }));
+            } else {
+                println!("已导出到 {} / exported to {}", path.display(), path.display());
+            }
+        }
+        None => println!("{text}"),
+    }
+    Ok(())
+}
+
 fn show(ctx: &Ctx, id: &ElderId) -> Result<()> {
     let store = ctx.open()?;
-    let e = store.elder(id)?;
+    // A person looks at the record: an office's look at sensitive fields is logged.
+    let e = store.view_elder(id, ctx.now)?;
     if ctx.json {
         output::json(&e);
         return Ok(());

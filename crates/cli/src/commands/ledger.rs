@@ -45,7 +45,7 @@ pub fn import(ctx: &Ctx, file: &Path, dry_run: bool, sheet: Option<&str>) -> Res
             "ignored_headings": plan.ignored_headings,
             "plan": plan.rows,
         }));
-        return Ok(());
+        return refused_rows(plan.refused(), dry_run);
     }
     println!(
         "{}：共 {} 行；可导入 {}（其中有提示 {}）；已登记跳过 {}；拒绝 {}",
@@ -84,7 +84,25 @@ pub fn import(ctx: &Ctx, file: &Path, dry_run: bool, sheet: Option<&str>) -> Res
     if let Some(a) = applied {
         println!("已导入 {} 位老人 / imported {} elders", a.added.len(), a.added.len());
     }
-    Ok(())
+    refused_rows(plan.refused(), dry_run)
+}
+
+/// A run with refused rows exits 2 (after the good rows were imported), so a script can tell.
+fn refused_rows(refused: usize, dry_run: bool) -> Result<()> {
+    if refused == 0 {
+        return Ok(());
+    }
+    let (zh_done, en_done) = if dry_run {
+        ("未写入任何记录", "nothing was written")
+    } else {
+        ("其余行已导入", "the other rows were imported")
+    };
+    Err(Error::Field {
+        field: "file".into(),
+        zh: format!("有 {refused} 行被拒绝（见上），{zh_done}"),
+        en: format!("{refused} rows were refused (listed above); {en_done}"),
+    }
+    .into())
 }
 
 /// `shouwang export FILE`: every active elder of the registry, with the ledger's headings.

@@ -1,10 +1,13 @@
 //! One function per command; each opens the store, calls the core and prints.
 
 pub(crate) mod agreement;
+pub(crate) mod audit;
 pub(crate) mod card;
 mod care;
 mod case;
+pub(crate) mod consent;
 mod elder;
+pub(crate) mod keys;
 mod ledger;
 mod progress;
 mod registry;
@@ -24,15 +27,23 @@ use std::path::PathBuf;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { db: cli.db.unwrap_or_else(default_db), json: cli.json, now: Utc::now() };
+    let passphrase = registry::passphrase(cli.passphrase_file.as_deref())?;
+    let ctx = Ctx { db: cli.db.unwrap_or_else(default_db), json: cli.json, now: Utc::now(), passphrase };
     match cli.command {
-        Command::Init { profile, unit, name } => registry::init(&ctx, &profile, &unit, &name),
+        Command::Init { profile, unit, name, unencrypted, cipher } => {
+            registry::init(&ctx, &profile, &unit, &name, unencrypted)?;
+            keys::set_cipher(&ctx, cipher.as_deref())
+        }
+        Command::Passphrase(cmd) => registry::passphrase_command(&ctx, cmd),
         Command::Elder(cmd) => elder::run(&ctx, cmd),
         Command::Demo { elders, seed } => registry::demo(&ctx, elders, seed),
         Command::Rebuild => registry::rebuild(&ctx),
         Command::Info => registry::info(&ctx),
         Command::Policy(cmd) => registry::policy(&ctx, cmd),
-        Command::Enroll { relay, code, name } => sync::enroll(&ctx, &relay, &code, name.as_deref()),
+        Command::Enroll { relay, code, name, keys } => {
+            sync::enroll(&ctx, &relay, &code, name.as_deref(), keys.as_deref())
+        }
+        Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Sync { command } => sync::run(&ctx, command),
         Command::Review => sync::review(&ctx),
         Command::Import { file, dry_run, sheet } => ledger::import(&ctx, &file, dry_run, sheet.as_deref()),
@@ -49,6 +60,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Family(cmd) => visit::family(&ctx, cmd),
         Command::Case(cmd) => case::run(&ctx, cmd),
         Command::Emergency(args) => case::emergency(&ctx, args),
+        Command::Audit(cmd) => audit::run(&ctx, cmd),
+        Command::Consent(cmd) => consent::run(&ctx, cmd),
     }
 }
 
@@ -60,11 +73,13 @@ pub struct Ctx {
     pub json: bool,
     /// The time of this invocation.
     pub now: DateTime<Utc>,
+    /// The registry's passphrase (`--passphrase-file` or SHOUWANG_PASSPHRASE), if given.
+    pub passphrase: Option<shouwang_core::vault::Passphrase>,
 }
 
 impl Ctx {
     fn open(&self) -> Result<Store> {
-        Ok(Store::open(&self.db, self.now)?)
+        registry::open(self)
     }
 
     fn today(&self) -> NaiveDate {

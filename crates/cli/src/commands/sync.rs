@@ -10,10 +10,11 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
-pub fn enroll(ctx: &Ctx, relay: &str, code: &str, name: Option<&str>) -> Result<()> {
+pub fn enroll(ctx: &Ctx, relay: &str, code: &str, name: Option<&str>, keys: Option<&str>) -> Result<()> {
     let mut store = ctx.open()?;
     let name = name.map(str::to_owned).unwrap_or_else(host_name);
-    let state = runtime()?.block_on(shouwang_sync::enrol(&mut store, relay, code, &name, ctx.now))?;
+    let state =
+        runtime()?.block_on(shouwang_sync::enrol_with_keys(&mut store, relay, code, keys, &name, ctx.now))?;
     if ctx.json {
         output::json(&state);
     } else {
@@ -97,12 +98,16 @@ fn status(ctx: &Ctx) -> Result<()> {
     let (pending, bytes) = store.outbox_totals()?;
     let quarantined = store.quarantined()?;
     let villages = store.space_cursors()?;
+    let held = store.held_count()?;
     if ctx.json {
         output::json(&serde_json::json!({
             "state": state, "pending_changes": pending, "pending_bytes": bytes, "quarantined": quarantined,
-            "villages": villages,
+            "villages": villages, "held_no_key": held,
         }));
         return Ok(());
+    }
+    if held > 0 {
+        println!("缺少密钥 / held, no key  {held} changes (导入密钥包后解开 / opened once a key bundle is imported)");
     }
     println!("中继 / relay          {}", state.relay);
     println!("设备 / device         {} ({}, {})", state.device_id, state.role, state.scope);

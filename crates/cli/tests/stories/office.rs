@@ -27,6 +27,7 @@ impl Office {
 
     fn run(&self, args: &[&str]) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shouwang"))
+            .env("SHOUWANG_PASSPHRASE", crate::PASSPHRASE)
             .arg("--db")
             .arg(&self.db)
             .args(args)
@@ -80,7 +81,11 @@ fn ledger_with_a_bad_row(office: &Office) -> PathBuf {
 fn an_office_imports_its_spreadsheet_a_bad_row_is_reported_and_a_second_import_changes_nothing() {
     let office = Office::new("sichuan", "511902106202");
     let file = ledger_with_a_bad_row(&office);
-    let dry = office.json(&["import", p(&file), "--dry-run"]);
+    // A run with a refused row exits 2, so a script can tell; the JSON still lists every row.
+    let dry_run = office.run(&["--json", "import", p(&file), "--dry-run"]);
+    assert_eq!(code(&dry_run), 2, "{}", stderr(&dry_run));
+    assert!(stderr(&dry_run).contains("1 rows were refused"), "{}", stderr(&dry_run));
+    let dry: Value = serde_json::from_slice(&dry_run.stdout).unwrap();
     assert_eq!(
         (dry["rows"].as_u64(), dry["refused"].as_u64(), dry["imported"].clone()),
         (Some(12), Some(1), Value::Null)
@@ -96,12 +101,15 @@ fn an_office_imports_its_spreadsheet_a_bad_row_is_reported_and_a_second_import_c
     assert_eq!(office.count(), 0, "a dry run writes nothing");
 
     let out = office.run(&["import", p(&file)]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("其余行已导入"), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("第 5 行") && text.contains("[身份证号码] id_checksum"), "{text}");
     assert_eq!(office.count(), 11);
 
-    let again = office.json(&["import", p(&file)]);
+    let again = office.run(&["--json", "import", p(&file)]);
+    assert_eq!(code(&again), 2, "the bad row is still refused");
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!((again["imported"].as_u64(), again["existing"].as_u64()), (Some(0), Some(11)));
     assert_eq!(office.count(), 11);
 }

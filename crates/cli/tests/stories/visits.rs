@@ -22,6 +22,7 @@ impl Office {
 
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shouwang"))
+            .env("SHOUWANG_PASSPHRASE", crate::PASSPHRASE)
             .arg("--db")
             .arg(&self.db)
             .args(args)

@@ -185,6 +185,7 @@ impl Store {
     /// Files a signed agreement for the elder it names (`elder.elder`), checked first; returns it with
     /// its id. A renewal (`renews`) must name a stored agreement of the same elder.
     pub fn add_agreement(&mut self, mut a: Agreement, now: DateTime<Utc>) -> Result<Agreement> {
+        self.require(crate::view::Operation::Agreements)?;
         agreement::validate(&mut a).map_err(refused)?;
         let elder = a.elder.elder.clone().ok_or_else(|| {
             field(
@@ -242,6 +243,7 @@ impl Store {
 
     /// One stored agreement with its payments and duties done.
     pub fn agreement(&self, id: &str) -> Result<Agreement> {
+        self.require(crate::view::Operation::Agreements)?;
         let elder = self.agreement_elder(id)?;
         let loaded = documents::load_one(&self.conn, &elder, DocKind::Agreement, &self.actor())?;
         all(&loaded.doc).into_iter().find(|a| a.id == id).ok_or_else(|| Error::Corrupt {
@@ -252,6 +254,7 @@ impl Store {
 
     /// Stored agreements, of one elder or all, by elder name and start.
     pub fn agreements(&self, elder: Option<&ElderId>) -> Result<Vec<AgreementRow>> {
+        self.require(crate::view::Operation::Agreements)?;
         let mut stmt = self.conn.prepare(
             "SELECT a.agreement_id, a.elder_id, e.name, a.kind, a.trustee, a.start, a.last_day, a.renews,
                  a.ended, a.payments, a.paid_fen
@@ -285,6 +288,7 @@ impl Store {
 
     /// Records a payment A made to B; returns the payment's id.
     pub fn record_payment(&mut self, id: &str, payment: Payment, now: DateTime<Utc>) -> Result<String> {
+        self.require(crate::view::Operation::Agreements)?;
         self.edit_agreement(id, now, |a, ids, _| {
             let pid = new_id();
             a.payments.push(payment);
@@ -295,6 +299,7 @@ impl Store {
 
     /// Records a recurring duty done (A phoned B, B reported, the committee checked); returns its id.
     pub fn record_duty(&mut self, id: &str, done: Done, now: DateTime<Utc>) -> Result<String> {
+        self.require(crate::view::Operation::Agreements)?;
         self.edit_agreement(id, now, |a, _, ids| {
             let did = new_id();
             a.done.push(done);
@@ -305,6 +310,7 @@ impl Store {
 
     /// Ends an agreement early as the template allows (五、解除协议).
     pub fn end_agreement(&mut self, id: &str, ending: Ending, now: DateTime<Utc>) -> Result<Agreement> {
+        self.require(crate::view::Operation::Agreements)?;
         self.edit_agreement(id, now, |a, _, _| {
             let ended = agreement::end(a, ending).map_err(|e| Error::Field {
                 field: e.field().into(),
@@ -318,12 +324,14 @@ impl Store {
 
     /// Files a new agreement continuing a stored one for `years` years, linked to it by `renews`.
     pub fn renew_agreement(&mut self, id: &str, years: u32, now: DateTime<Utc>) -> Result<Agreement> {
+        self.require(crate::view::Operation::Agreements)?;
         let old = self.agreement(id)?;
         self.add_agreement(agreement::renew(&old, new_id(), years), now)
     }
 
     /// The reminders of every stored agreement on `today`, agreements with nothing due left out.
     pub fn agreement_reminders(&self, today: NaiveDate) -> Result<Vec<AgreementReminders>> {
+        self.require(crate::view::Operation::Agreements)?;
         let elders: Vec<String> = self
             .conn
             .prepare("SELECT DISTINCT elder_id FROM agreements ORDER BY elder_id")?

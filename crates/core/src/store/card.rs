@@ -86,6 +86,7 @@ pub(super) fn note_visit(
 impl Store {
     /// The contact card of `elder`, from its `card` and `family` documents alone.
     pub fn card(&self, elder: &ElderId) -> Result<Card> {
+        self.see_elder(elder, crate::view::Operation::Card)?;
         let mut docs =
             documents::load_kinds(&self.conn, elder, &[DocKind::Card, DocKind::Family], &self.actor())?;
         let family = crdt::read(&docs.pop().expect("two kinds asked").doc);

@@ -9,6 +9,7 @@ use crate::case::{self, Case, Closing, Opening, Stage, StageEntry};
 use crate::crdt;
 use crate::doc::DocKind;
 use crate::elder::ElderId;
+use crate::view::Operation;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -192,6 +193,7 @@ impl Store {
         if let Some(e) = &mut opening.emergency {
             e.called_at = second(e.called_at);
         }
+        self.see_elder(elder, Operation::Visits)?;
         if self.require_elder(elder)? != "active" {
             return Err(archived(elder));
         }
@@ -306,6 +308,7 @@ impl Store {
             .query_row("SELECT elder_id FROM cases WHERE case_id = ?1", [id], |r| r.get(0))
             .optional()?;
         let elder: ElderId = elder.ok_or_else(|| no_case(id))?.parse().map_err(|e| corrupt(id, e))?;
+        self.see_elder(&elder, Operation::Visits)?;
         let loaded = documents::load_one(&self.conn, &elder, DocKind::Cases, &self.actor())?;
         let content = crdt::read(&loaded.doc);
         content.get(id).and_then(|v| read_case(id, &elder, v)).ok_or_else(|| no_case(id))
@@ -315,11 +318,12 @@ impl Store {
     /// waiting), then closed ones, newest first. `now` decides which are flagged.
     pub fn cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<Vec<CaseRow>> {
         let limits = self.policy().case_stage_days;
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.case_id, c.elder_id, e.name, c.opened_at, c.opened_by, c.summary, c.emergency, c.called,
                     c.visit_id, c.stage, c.stage_at, c.closed_at, c.outcome
-             FROM cases c LEFT JOIN elders e ON e.elder_id = c.elder_id",
-        )?;
+             FROM cases c LEFT JOIN elders e ON e.elder_id = c.elder_id WHERE 1 = 1{}",
+            self.visible_elders("c.elder_id")
+        ))?;
         let rows = stmt.query_map([], |r| {
             let called: String = r.get(7)?;
             Ok(CaseRow {
@@ -376,7 +380,10 @@ impl Store {
         let end = first.checked_add_months(chrono::Months::new(1)).expect("a later month");
         let rows: Vec<(String, String, bool, Option<String>)> = self
             .conn
-            .prepare_cached("SELECT elder_id, opened_at, emergency, closed_at FROM cases")?
+            .prepare_cached(&format!(
+                "SELECT elder_id, opened_at, emergency, closed_at FROM cases WHERE 1 = 1{}",
+                self.visible_elders("elder_id")
+            ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let day = |s: &str| -> Result<NaiveDate> {
@@ -403,7 +410,10 @@ impl Store {
     pub fn case_counts_by_month(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<MonthCases>> {
         let rows: Vec<(String, bool, Option<String>)> = self
             .conn
-            .prepare_cached("SELECT opened_at, emergency, closed_at FROM cases")?
+            .prepare_cached(&format!(
+                "SELECT opened_at, emergency, closed_at FROM cases WHERE 1 = 1{}",
+                self.visible_elders("elder_id")
+            ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let day = |s: &str| -> Result<NaiveDate> {

@@ -1,10 +1,12 @@
 //! Writing and reading elders: each write one transaction over documents, projection and outbox.
 
 use super::documents::{self, Loaded};
-use super::{projection, Error, Result, Store};
+use super::{audit, projection, Error, Result, Store};
+use crate::audit::Action;
 use crate::doc;
 use crate::elder::{Archive, Elder, ElderId, Status};
 use crate::validate::{validate_elder, Context, Rule, Violation};
+use crate::view::Operation;
 use automerge::ActorId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
@@ -53,10 +55,16 @@ impl Store {
     }
 
     fn add(&mut self, elder: Elder, now: DateTime<Utc>, legacy_ids: bool) -> Result<Saved> {
+        let viewer = self.viewer();
+        viewer.require(Operation::EditRegistry)?;
         let ctx = self.context(now, legacy_ids);
         let actor = self.actor();
+        let fields = audit::changed_sensitive_fields(None, &elder);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let saved = insert(&tx, elder, &ctx, &actor, now)?;
+        if !fields.is_empty() {
+            audit::append(&tx, &viewer, &actor, Action::Change, Some(&saved.id), &fields, now)?;
+        }
         tx.commit()?;
         Ok(saved)
     }
@@ -68,17 +76,24 @@ impl Store {
         now: DateTime<Utc>,
         edit: impl FnOnce(&mut Elder) -> Result<()>,
     ) -> Result<Saved> {
+        let viewer = self.viewer();
+        viewer.require(Operation::EditRegistry)?;
         let ctx = self.context(now, false);
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut docs = load_existing(&tx, id, &actor)?;
         let mut elder = documents::join(id, &docs)?;
+        let before = elder.clone();
         edit(&mut elder)?;
         elder.id = Some(id.clone());
         let warnings = validate_elder(&mut elder, &ctx).map_err(Error::Invalid)?;
         assign_keys(&mut elder);
         check_unique_id_number(&tx, &elder, id)?;
         let changes = write(&tx, id, &elder, &mut docs, now)?;
+        let fields = audit::changed_sensitive_fields(Some(&before), &elder);
+        if !fields.is_empty() {
+            audit::append(&tx, &viewer, &actor, Action::Change, Some(id), &fields, now)?;
+        }
         tx.commit()?;
         Ok(Saved { id: id.clone(), warnings, changes })
     }
@@ -106,14 +121,41 @@ impl Store {
         })
     }
 
-    /// One elder's whole record, read from their documents.
+    /// One elder's record, read from their documents, as the viewer may see it ([`crate::view`]):
+    /// the whole record for an office; for a helper, an elder assigned to them, the ID number masked
+    /// and no health, disability, illness or income; refused for anyone else. Writes no audit entry:
+    /// screens that show the record to a person use [`Store::view_elder`].
     pub fn elder(&self, id: &ElderId) -> Result<Elder> {
+        self.see_elder(id, Operation::ReadElder)?;
+        let mut elder = self.read_elder(id)?;
+        self.redact_elder(&self.viewer(), &mut elder)?;
+        Ok(elder)
+    }
+
+    /// [`Store::elder`] for a person looking at the record: when the viewer sees sensitive fields (an
+    /// office reading an elder's ID number, health, disability, illness or income), a `view` entry
+    /// naming those fields is appended to the audit log at `now` ([`crate::audit`]).
+    pub fn view_elder(&self, id: &ElderId, now: DateTime<Utc>) -> Result<Elder> {
+        let elder = self.elder(id)?;
+        if self.viewer().is_office() {
+            let fields = audit::sensitive_fields(&elder);
+            if !fields.is_empty() {
+                self.audit_now(Action::View, Some(id), &fields, now)?;
+            }
+        }
+        Ok(elder)
+    }
+
+    /// The whole record, whoever is looking: for the store's own computations only.
+    pub(super) fn read_elder(&self, id: &ElderId) -> Result<Elder> {
         let docs = load_existing(&self.conn, id, &self.actor())?;
         documents::join(id, &docs)
     }
 
-    /// Fields of this elder that two devices wrote concurrently, each with every value written.
+    /// Fields of this elder that two devices wrote concurrently, each with every value written
+    /// (office only).
     pub fn conflicts(&self, id: &ElderId) -> Result<Vec<(String, Vec<serde_json::Value>)>> {
+        self.require(Operation::ReviewConflicts)?;
         let docs = load_existing(&self.conn, id, &self.actor())?;
         Ok(docs.iter().flat_map(documents::record_conflicts).collect())
     }
@@ -285,7 +327,7 @@ fn write(
         let loaded = docs.iter_mut().find(|l| l.kind == kind).expect("every kind is loaded");
         // Keys the form does not hold (assignment: helper, history; family: calls) stay as they are.
         for (key, value) in crate::crdt::read(&loaded.doc) {
-            if !kind.fields().contains(&key.as_str()) {
+            if !kind.fields().contains(&key.as_str()) && !kind.derived().contains(&key.as_str()) {
                 content.insert(key, value);
             }
         }

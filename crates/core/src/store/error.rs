@@ -25,6 +25,10 @@ pub enum Error {
     /// The database has no registry yet.
     #[error("数据库尚未初始化，请先运行 shouwang init / the database has no registry yet; run `shouwang init` first")]
     NotInitialised,
+    /// The database is encrypted and no key, or the wrong key, was given (or the file is not a
+    /// Shouwang database at all); nothing was read.
+    #[error("数据库已加密：请提供正确的口令（或文件不是守望数据库）/ the database is encrypted: give the right passphrase (or the file is not a Shouwang database)")]
+    Locked,
     /// `init` on a database that already has a registry.
     #[error("数据库已初始化（单位 {unit}）/ the database already holds the registry of {unit}")]
     AlreadyInitialised {
@@ -50,6 +54,9 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The viewer's role may not do this, or may not see this elder ([`crate::view`]); nothing was read.
+    #[error(transparent)]
+    Refused(#[from] crate::view::Refused),
     /// SQLite failed (disk full, file locked, I/O error…).
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),

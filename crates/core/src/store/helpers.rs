@@ -334,6 +334,7 @@ impl Store {
     /// An elder's assignment (current helper, history, risk level).
     pub fn assignment(&self, elder: &ElderId) -> Result<Assignment> {
         self.require_elder(elder)?;
+        self.see_elder(elder, crate::view::Operation::Visits)?;
         let loaded = documents::load_one(&self.conn, elder, DocKind::Assignment, &self.actor())?;
         Ok(read_assignment(&loaded.doc))
     }
@@ -342,10 +343,11 @@ impl Store {
     pub fn elders_of(&self, helper: &HelperId) -> Result<Vec<ElderId>> {
         let ids: Vec<String> = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT a.elder_id FROM elder_helpers a JOIN elders e ON e.elder_id = a.elder_id
-                 WHERE a.helper_id = ?1 AND e.status = 'active' ORDER BY e.name, e.elder_id",
-            )?
+                 WHERE a.helper_id = ?1 AND e.status = 'active'{} ORDER BY e.name, e.elder_id",
+                self.visible_elders("a.elder_id")
+            ))?
             .query_map([helper.as_str()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ids.into_iter().map(|id| id.parse().map_err(|reason| Error::Corrupt { doc: id, reason })).collect()
@@ -368,6 +370,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Moved>> {
+        self.require(crate::view::Operation::AssignHelpers)?;
         check_reason(reason)?;
         let status = self.require_elder(elder)?;
         if status != "active" {
@@ -400,6 +403,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<Moved>> {
+        self.require(crate::view::Operation::AssignHelpers)?;
         check_reason(reason)?;
         if old == new {
             return Err(field("new", "新旧互助员相同".into(), "the replacement is the same helper".into()));
@@ -454,6 +458,7 @@ impl Store {
 
     /// Active elders and active helpers as reach sees them, and the current assignments.
     pub fn reach_inputs(&self) -> Result<ReachInputs> {
+        self.require(crate::view::Operation::AssignHelpers)?;
         let parse =
             |s: String| s.parse::<ElderId>().map_err(|reason| Error::Corrupt { doc: s.clone(), reason });
         let mut elders = Vec::new();
@@ -500,6 +505,7 @@ impl Store {
 
     /// Applies a suggested assignment in one transaction; returns the elders whose helper changed.
     pub fn apply_plan(&mut self, plan: &Plan, now: DateTime<Utc>) -> Result<Vec<Moved>> {
+        self.require(crate::view::Operation::AssignHelpers)?;
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut moved = Vec::new();

@@ -11,6 +11,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 impl Store {
     /// The elder registered with this (normalised, 18-character) ID number, if any.
     pub fn elder_by_id_number(&self, id_number: &str) -> Result<Option<ElderId>> {
+        self.require(crate::view::Operation::FindByIdNumber)?;
         let found: Option<String> = self
             .conn
             .query_row("SELECT elder_id FROM elders WHERE id_number = ?1 LIMIT 1", [id_number], |r| r.get(0))
@@ -23,12 +24,20 @@ impl Store {
     /// registered refused). If any elder is refused, nothing at all is written and the error names
     /// the elder's position in `elders` (`elders[3].id_number`).
     pub fn import_elders(&mut self, elders: Vec<Elder>, now: DateTime<Utc>) -> Result<Vec<Saved>> {
+        let viewer = self.viewer();
+        viewer.require(crate::view::Operation::EditRegistry)?;
         let ctx = self.context(now, true);
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut saved = Vec::with_capacity(elders.len());
         for (i, elder) in elders.into_iter().enumerate() {
-            saved.push(insert(&tx, elder, &ctx, &actor, now).map_err(|e| within(e, i))?);
+            let fields = super::audit::changed_sensitive_fields(None, &elder);
+            let one = insert(&tx, elder, &ctx, &actor, now).map_err(|e| within(e, i))?;
+            if !fields.is_empty() {
+                let change = crate::audit::Action::Change;
+                super::audit::append(&tx, &viewer, &actor, change, Some(&one.id), &fields, now)?;
+            }
+            saved.push(one);
         }
         tx.commit()?;
         Ok(saved)

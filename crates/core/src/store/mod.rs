@@ -17,19 +17,25 @@
 //! ```
 
 mod agreements;
+mod audit;
 mod card;
 mod cases;
+mod consent;
 mod documents;
 mod elders;
+mod erase;
 mod error;
+mod export;
 mod helpers;
 mod import;
+mod keys;
 mod migrate;
 mod projection;
 mod query;
 mod report;
 mod risk;
 mod sync;
+mod view;
 mod visits;
 
 pub use agreements::{AgreementReminders, AgreementRow};
@@ -37,7 +43,9 @@ pub use card::Card;
 pub use cases::{CaseFilter, CaseRow, CaseSaved, MonthCases};
 pub use elders::Saved;
 pub use error::{Error, Result};
+pub use export::ElderExport;
 pub use helpers::{Assignment, HelperRow, Moved, ReachInputs};
+pub use keys::{Imported, KeySpace};
 pub use migrate::latest as schema_version;
 pub use query::{AgeBand, ElderFilter, ElderRow, Sort};
 pub use risk::{FollowUp, RiskEntry, RiskFilter, RiskRow};
@@ -45,6 +53,7 @@ pub use sync::{Applied, IncomingChange, OutgoingChange, Quarantined, ReviewItem,
 pub use visits::{is_high_risk, VisitFilter, VisitRow, VisitSaved};
 
 use crate::division::UnitCode;
+use crate::vault::DbKey;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -70,6 +79,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     registry: Registry,
+    /// Who is looking, when set by [`Store::set_viewer`]; otherwise the device's enrolment decides.
+    viewer: Option<crate::view::Viewer>,
 }
 
 impl std::fmt::Debug for Store {
@@ -78,8 +89,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn connect(path: &Path, now: DateTime<Utc>) -> Result<Connection> {
+/// Opens the file; with a key, applies it first (SQLite3 Multiple Ciphers, ChaCha20-Poly1305 pages,
+/// the raw 32-byte key: no key derivation inside SQLite) and proves it reads before anything else.
+fn connect(path: &Path, key: Option<&DbKey>, now: DateTime<Utc>) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
+    if let Some(key) = key {
+        let mut sql = zeroize::Zeroizing::new(String::from("PRAGMA cipher = 'chacha20'; PRAGMA key = '"));
+        sql.push_str(&key.pragma_value());
+        sql.push_str("';");
+        conn.execute_batch(&sql)?;
+    }
+    // An encrypted file read without its key (or with another) fails here as "not a database".
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            return Err(Error::Locked)
+        }
+        other => other?,
+    };
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -105,7 +131,8 @@ fn read_registry(conn: &Connection) -> Result<Option<Registry>> {
 }
 
 impl Store {
-    /// Creates the registry of `unit` in a new (or empty) database file, following `policy`.
+    /// Creates the registry of `unit` in a new (or empty) database file, following `policy`. The
+    /// file is not encrypted: see [`Store::init_encrypted`].
     pub fn init(
         path: impl AsRef<Path>,
         unit: UnitCode,
@@ -113,7 +140,30 @@ impl Store {
         policy: &str,
         now: DateTime<Utc>,
     ) -> Result<Store> {
-        let path = path.as_ref();
+        Store::init_with(path.as_ref(), None, unit, name, policy, now)
+    }
+
+    /// [`Store::init`] for a database encrypted at rest under `key` (from [`crate::vault`]): every
+    /// page, of the file and of its write-ahead log, is sealed with ChaCha20-Poly1305.
+    pub fn init_encrypted(
+        path: impl AsRef<Path>,
+        key: &DbKey,
+        unit: UnitCode,
+        name: &str,
+        policy: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Store> {
+        Store::init_with(path.as_ref(), Some(key), unit, name, policy, now)
+    }
+
+    fn init_with(
+        path: &Path,
+        key: Option<&DbKey>,
+        unit: UnitCode,
+        name: &str,
+        policy: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Store> {
         if crate::policy::Policy::builtin(policy).is_none() {
             return Err(Error::UnknownPolicy(policy.to_string()));
         }
@@ -131,7 +181,7 @@ impl Store {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        let mut conn = connect(path, now)?;
+        let mut conn = connect(path, key, now)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if let Some(existing) = read_registry(&tx)? {
             return Err(Error::AlreadyInitialised { unit: existing.unit.to_string() });
@@ -141,19 +191,32 @@ impl Store {
             "INSERT INTO registry (id, unit, name, policy, actor, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
             (unit.as_str(), name, policy, &actor, now.to_rfc3339()),
         )?;
+        // A village's first store creates the village's keys (generation 1); others import a bundle.
+        keys::create_for_unit(&tx, &unit, &now.to_rfc3339())?;
         tx.commit()?;
-        Store::open(path, now)
+        Store::open_with(path, key, now)
     }
 
-    /// Opens an existing registry, applying any migrations this build brings.
+    /// Opens an existing registry, applying any migrations this build brings. An encrypted one
+    /// answers [`Error::Locked`]: open it with [`Store::open_encrypted`].
     pub fn open(path: impl AsRef<Path>, now: DateTime<Utc>) -> Result<Store> {
-        let path = path.as_ref();
+        Store::open_with(path.as_ref(), None, now)
+    }
+
+    /// Opens a registry encrypted at rest under `key`; the wrong key (or a plaintext file) answers
+    /// [`Error::Locked`] and reads nothing.
+    pub fn open_encrypted(path: impl AsRef<Path>, key: &DbKey, now: DateTime<Utc>) -> Result<Store> {
+        Store::open_with(path.as_ref(), Some(key), now)
+    }
+
+    /// Opens a registry, encrypted when `key` is given.
+    pub fn open_with(path: &Path, key: Option<&DbKey>, now: DateTime<Utc>) -> Result<Store> {
         if !path.exists() {
             return Err(Error::NotInitialised);
         }
-        let conn = connect(path, now)?;
+        let conn = connect(path, key, now)?;
         let registry = read_registry(&conn)?.ok_or(Error::NotInitialised)?;
-        Ok(Store { conn, path: path.to_path_buf(), registry })
+        Ok(Store { conn, path: path.to_path_buf(), registry, viewer: None })
     }
 
     /// The registry this store holds.
@@ -180,6 +243,23 @@ impl Store {
             .filter_map(|p| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum()
+    }
+
+    /// Re-encrypts every page under `key` (for a plaintext store: encrypts it), in place. Only for
+    /// replacing the database key itself: a new passphrase rewraps the key instead
+    /// ([`crate::vault::Vault::change`]).
+    ///
+    /// SQLite3 Multiple Ciphers rekeys outside WAL mode only: the store leaves WAL for the rekey (it
+    /// needs no other connection open on the file) and returns to it.
+    pub fn rekey(&mut self, key: &DbKey) -> Result<()> {
+        self.checkpoint()?;
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        let mut sql = zeroize::Zeroizing::new(String::from("PRAGMA cipher = 'chacha20'; PRAGMA rekey = '"));
+        sql.push_str(&key.pragma_value());
+        sql.push_str("';");
+        let rekeyed = self.conn.execute_batch(&sql);
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        Ok(rekeyed?)
     }
 
     /// Folds the write-ahead log into the main file (used before measuring or copying it).

@@ -59,10 +59,19 @@ pub(super) fn project(conn: &Connection, id: &ElderId, docs: &[Loaded]) -> Resul
         return Ok(());
     };
     let conflicts = documents::conflicts(docs);
-    write(conn, id, &elder, conflicts)
+    let profile = docs.iter().find(|l| l.kind == DocKind::Profile).map(|l| crate::crdt::read(&l.doc));
+    let id_masked = profile.as_ref().and_then(|p| p.get("id_masked")).and_then(|v| v.as_str());
+    let consent = profile.as_ref().and_then(super::consent::state_of).map(|s| s.code());
+    write(conn, id, &elder, conflicts, (id_masked, consent))
 }
 
-fn write(conn: &Connection, id: &ElderId, e: &Elder, conflicts: usize) -> Result<()> {
+fn write(
+    conn: &Connection,
+    id: &ElderId,
+    e: &Elder,
+    conflicts: usize,
+    (id_masked, consent): (Option<&str>, Option<&str>),
+) -> Result<()> {
     let updated_at: String = conn.query_row(
         "SELECT coalesce(max(updated_at), '') FROM documents
          WHERE elder_id = ?1 AND kind IN ('card', 'family', 'profile', 'sensitive', 'assignment')",
@@ -73,9 +82,9 @@ fn write(conn: &Connection, id: &ElderId, e: &Elder, conflicts: usize) -> Result
     conn.prepare_cached(
         "INSERT INTO elders (elder_id, unit, name, sex, birth_date, ethnicity, id_number, hukou, address, phone,
              lat, lon, health, education, spouse, care, children, supporters, away_since, income, status,
-             archived_on, conflicts, updated_at)
+             archived_on, conflicts, updated_at, id_masked, consent)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-             ?22, ?23, ?24)
+             ?22, ?23, ?24, ?25, ?26)
          ON CONFLICT (elder_id) DO UPDATE SET unit = excluded.unit, name = excluded.name, sex = excluded.sex,
              birth_date = excluded.birth_date, ethnicity = excluded.ethnicity, id_number = excluded.id_number,
              hukou = excluded.hukou, address = excluded.address, phone = excluded.phone, lat = excluded.lat,
@@ -83,7 +92,7 @@ fn write(conn: &Connection, id: &ElderId, e: &Elder, conflicts: usize) -> Result
              spouse = excluded.spouse, care = excluded.care, children = excluded.children,
              supporters = excluded.supporters, away_since = excluded.away_since, income = excluded.income,
              status = excluded.status, archived_on = excluded.archived_on, conflicts = excluded.conflicts,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, id_masked = excluded.id_masked, consent = excluded.consent",
     )?
     .execute(rusqlite::params![
         id.as_str(),
@@ -110,6 +119,8 @@ fn write(conn: &Connection, id: &ElderId, e: &Elder, conflicts: usize) -> Result
         e.archive.as_ref().map(|a| a.on.to_string()),
         conflicts as i64,
         updated_at,
+        id_masked,
+        consent,
     ])?;
     conn.prepare_cached("DELETE FROM elder_categories WHERE elder_id = ?1")?.execute([id.as_str()])?;
     let mut insert =

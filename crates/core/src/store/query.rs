@@ -1,4 +1,5 @@
-//! Lists of elders, served from the projection alone (no document is loaded).
+//! Lists of elders, served from the projection alone (no document is loaded), as the viewer may see
+//! them ([`crate::view`]): a helper lists only their own elders, ID numbers masked and no health.
 
 use super::{Result, Store};
 use crate::elder::{Care, Category, ElderId, Health, Status};
@@ -109,6 +110,9 @@ pub struct ElderRow {
     pub status: String,
     /// Fields in conflict between devices.
     pub conflicts: i64,
+    /// Where the elder's consent stands: `given`, `withdrawn`, or `None` when none is recorded (未签同意);
+    /// [`crate::consent::State`].
+    pub consent: Option<String>,
 }
 
 fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
@@ -122,9 +126,11 @@ impl Store {
             "SELECT e.elder_id, e.name, e.sex, e.birth_date, e.id_number, e.address, e.phone, e.health, e.care,
                     (SELECT group_concat(category, ',') FROM (SELECT category FROM elder_categories c
                         WHERE c.elder_id = e.elder_id ORDER BY category)),
-                    e.status, e.conflicts
+                    e.status, e.conflicts, e.id_masked, e.consent
              FROM elders e WHERE 1 = 1",
         );
+        let viewer = self.viewer();
+        sql.push_str(&self.visible_elders("e.elder_id"));
         let mut params: Vec<Sql> = Vec::new();
         let mut arg = |sql: &mut String, clause: &str, value: Sql| {
             params.push(value);
@@ -140,7 +146,12 @@ impl Store {
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             arg(&mut sql, " AND (e.name LIKE ? ESCAPE '\\'", Sql::Text(pattern.clone()));
-            arg(&mut sql, " OR e.id_number LIKE ? ESCAPE '\\')", Sql::Text(pattern.to_uppercase()));
+            if viewer.is_office() {
+                arg(&mut sql, " OR e.id_number LIKE ? ESCAPE '\\')", Sql::Text(pattern.to_uppercase()));
+            } else {
+                // Only an office searches by ID number: digits must not probe a number a helper sees masked.
+                sql.push(')');
+            }
         }
         let eighty = years_before(today, 80).to_string();
         let in_category = |c: Category| {
@@ -205,7 +216,7 @@ impl Store {
             let id = id.parse::<ElderId>().map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
             })?;
-            Ok(ElderRow {
+            let row = ElderRow {
                 id,
                 name: r.get(1)?,
                 sex: r.get(2)?,
@@ -219,16 +230,25 @@ impl Store {
                 categories: categories.map(|c| c.split(',').map(str::to_owned).collect()).unwrap_or_default(),
                 status: r.get(10)?,
                 conflicts: r.get(11)?,
-            })
+                consent: r.get(13)?,
+            };
+            Ok((row, r.get::<_, Option<String>>(12)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut row, masked) = row?;
+            self.redact_row(&viewer, &mut row, masked);
+            out.push(row);
+        }
+        Ok(out)
     }
 
-    /// How many elders the projection holds, by status code.
+    /// How many elders the projection holds (of those the viewer may list), by status code.
     pub fn count_by_status(&self) -> Result<Vec<(String, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, count(*) FROM elders GROUP BY status ORDER BY status")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT status, count(*) FROM elders e WHERE 1 = 1{} GROUP BY status ORDER BY status",
+            self.visible_elders("e.elder_id")
+        ))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

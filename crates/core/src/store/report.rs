@@ -5,8 +5,10 @@ use crate::division::UnitCode;
 use crate::elder::{Elder, ElderId};
 
 impl Store {
-    /// The ids of every elder (any status) whose village lies within `unit`, by id.
+    /// The ids of every elder (any status) whose village lies within `unit`, by id. Office only
+    /// (reports, the ledger's export).
     pub fn elder_ids_under(&self, unit: &UnitCode) -> Result<Vec<ElderId>> {
+        self.require(crate::view::Operation::Reports)?;
         let prefix = unit.as_str().trim_end_matches('0');
         let mut stmt = self.conn.prepare_cached(
             "SELECT elder_id, unit FROM elders WHERE substr(unit, 1, ?1) = ?2 ORDER BY elder_id",
@@ -26,7 +28,8 @@ impl Store {
     }
 
     /// Every elder (any status) whose village lies within `unit`, each read whole from its documents.
+    /// Office only.
     pub fn elders_under(&self, unit: &UnitCode) -> Result<Vec<Elder>> {
-        self.elder_ids_under(unit)?.iter().map(|id| self.elder(id)).collect()
+        self.elder_ids_under(unit)?.iter().map(|id| self.read_elder(id)).collect()
     }
 }

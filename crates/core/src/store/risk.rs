@@ -191,6 +191,7 @@ impl Store {
     /// What the visit log says about an elder over the `window_days` days up to `today` (China time):
     /// visits made, concerns per check, emergencies raised.
     pub fn visit_signals(&self, elder: &ElderId, today: NaiveDate, window_days: u32) -> Result<VisitSignals> {
+        self.require(crate::view::Operation::Risk)?;
         let from = today - Days::new(u64::from(window_days));
         let since = crate::time::china()
             .from_local_datetime(&from.succ_opt().unwrap_or(from).and_hms_opt(0, 0, 0).expect("midnight"))
@@ -242,12 +243,13 @@ impl Store {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<RiskEntry> {
+        self.require(crate::view::Operation::Risk)?;
         let assessor = note("assessor", assessor)?;
         let intervention = intervention.map(|i| note("intervention", i)).transpose()?;
         if self.require_elder(elder)? != "active" {
             return Err(super::helpers::archived(elder));
         }
-        let record = self.elder(elder)?;
+        let record = self.read_elder(elder)?;
         let rules = self.risk_rules();
         let signals = self.visit_signals(elder, today, rules.visit_window_days)?;
         let assessment = risk::assess(&record, &signals, &rules, today);
@@ -282,6 +284,7 @@ impl Store {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<RiskEntry>> {
+        self.require(crate::view::Operation::Risk)?;
         let ids: Vec<String> = self
             .conn
             .prepare("SELECT elder_id FROM elders WHERE status = 'active' ORDER BY elder_id")?
@@ -306,6 +309,7 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<String> {
+        self.require(crate::view::Operation::Risk)?;
         let text = note("note", text)?;
         let by = note("by", by)?;
         let actor = self.actor();
@@ -337,6 +341,7 @@ impl Store {
 
     /// An elder's assessments, oldest first, each with its follow-ups.
     pub fn risk_history(&self, elder: &ElderId) -> Result<Vec<RiskEntry>> {
+        self.require(crate::view::Operation::Risk)?;
         self.require_elder(elder)?;
         let loaded = documents::load_one(&self.conn, elder, DocKind::Risk, &self.actor())?;
         Ok(entries(&loaded.doc, elder))
@@ -345,6 +350,7 @@ impl Store {
     /// Active elders with their latest assessment: all of them, the high-risk list (with intervention
     /// and follow-up) or those not assessed in the calendar year of `today`.
     pub fn risk_list(&self, filter: RiskFilter, today: NaiveDate) -> Result<Vec<RiskRow>> {
+        self.require(crate::view::Operation::Risk)?;
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("1 January").to_string();
         let mut stmt = self.conn.prepare(
             "SELECT e.elder_id, e.name, r.assessment_id, r.date, r.level, r.score, r.intervention,

@@ -11,6 +11,7 @@ use crate::elder::{ElderId, Position};
 use crate::family::{validate_call, Call};
 use crate::helper::HelperId;
 use crate::schedule::{self, ElderDue, Interval};
+use crate::view::Operation;
 use crate::visit::{self, Visit, Warning};
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, Value as AmValue, ValueRef, ROOT};
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
@@ -205,6 +206,7 @@ impl Store {
     /// door visit logged far from the elder's home. Removes the elder's draft.
     pub fn log_visit(&mut self, mut v: Visit, now: DateTime<Utc>) -> Result<VisitSaved> {
         visit::check(&mut v, now).map_err(Error::Invalid)?;
+        self.see_elder(&v.elder, Operation::Visits)?;
         v.at = v.at.with_nanosecond(0).unwrap_or(v.at);
         if self.require_elder(&v.elder)? != "active" {
             return Err(archived(&v.elder));
@@ -346,6 +348,7 @@ impl Store {
     /// Every visit entry of an elder, amendments and their originals alike, in time order.
     pub fn visit_history(&self, elder: &ElderId) -> Result<Vec<Visit>> {
         self.require_elder(elder)?;
+        self.see_elder(elder, Operation::Visits)?;
         let loaded = documents::load_one(&self.conn, elder, DocKind::Visits, &self.actor())?;
         let mut out = Vec::new();
         for (id, value, _) in entries(&loaded.doc) {
@@ -362,11 +365,13 @@ impl Store {
         let mut sql = String::from(
             "SELECT v.visit_id, v.elder_id, e.name, v.helper_id, h.name, v.at, v.mode, v.food, v.clothing, v.housing,
                     v.medical, v.concerns, v.services, v.duration, v.distance_m, v.amends, v.recorded_at
-             FROM visits v LEFT JOIN elders e ON e.elder_id = v.elder_id LEFT JOIN helpers h ON h.helper_id = v.helper_id",
+             FROM visits v LEFT JOIN elders e ON e.elder_id = v.elder_id LEFT JOIN helpers h ON h.helper_id = v.helper_id
+             WHERE 1 = 1",
         );
+        sql.push_str(&self.visible_elders("v.elder_id"));
         let elder = filter.elder.as_ref().map(|e| e.to_string());
         if elder.is_some() {
-            sql.push_str(" WHERE v.elder_id = ?1");
+            sql.push_str(" AND v.elder_id = ?1");
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<VisitRow> {
@@ -439,10 +444,11 @@ impl Store {
     pub fn schedule(&self, today: NaiveDate) -> Result<Vec<ElderDue>> {
         let interval = Interval::of(&self.policy());
         let last = self.last_visits()?;
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT e.elder_id, e.name, e.lat, e.lon, a.helper_id, a.risk_level FROM elders e
-             LEFT JOIN elder_helpers a ON a.elder_id = e.elder_id WHERE e.status = 'active'",
-        )?;
+             LEFT JOIN elder_helpers a ON a.elder_id = e.elder_id WHERE e.status = 'active'{}",
+            self.visible_elders("e.elder_id")
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -487,6 +493,7 @@ impl Store {
     /// Saves the draft of a visit being filled in for `elder` (any JSON the form holds). Local only.
     pub fn save_visit_draft(&mut self, elder: &ElderId, draft: &Value, now: DateTime<Utc>) -> Result<()> {
         self.require_elder(elder)?;
+        self.see_elder(elder, Operation::Visits)?;
         self.conn.execute(
             "INSERT INTO visit_drafts (elder_id, data, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (elder_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -523,6 +530,7 @@ impl Store {
     /// Returns the call's id.
     pub fn log_family_call(&mut self, elder: &ElderId, mut call: Call, now: DateTime<Utc>) -> Result<String> {
         validate_call(&mut call, now).map_err(Error::Invalid)?;
+        self.see_elder(elder, Operation::FamilyCalls)?;
         let actor = self.actor();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists: bool = tx.query_row(
@@ -542,12 +550,16 @@ impl Store {
         calls.push(serde_json::to_value(&call).expect("a call serialises"));
         content.insert("calls".into(), Value::Array(calls));
         documents::save(&tx, elder, &mut loaded, &content, now)?;
+        // The elder's row dates from their record documents' latest change, the family's included, as a
+        // rebuild computes it.
+        super::projection::refresh(&tx, elder, &[DocKind::Family], &actor)?;
         tx.commit()?;
         Ok(call.id)
     }
 
     /// The family's calls to an elder, oldest first.
     pub fn family_calls(&self, elder: &ElderId) -> Result<Vec<Call>> {
+        self.see_elder(elder, Operation::FamilyCalls)?;
         let loaded = documents::load_one(&self.conn, elder, DocKind::Family, &self.actor())?;
         let mut calls: Vec<Call> = match crdt::read(&loaded.doc).remove("calls") {
             Some(Value::Array(a)) => a.into_iter().filter_map(|c| serde_json::from_value(c).ok()).collect(),

@@ -129,6 +129,15 @@ pub enum Rule {
         /// The key.
         key: String,
     },
+    /// A date before the earliest it may be (a consent withdrawn before it was given).
+    DateBefore {
+        /// The date given.
+        date: NaiveDate,
+        /// The earliest allowed.
+        earliest: NaiveDate,
+    },
+    /// A consent that was already withdrawn.
+    AlreadyWithdrawn,
     /// Warning: the ID number's region code is not in GB/T 2260 (old codes remain valid).
     UnknownRegion {
         /// The six digits.
@@ -163,6 +172,8 @@ impl Rule {
             Rule::OutOfRange { .. } => "out_of_range",
             Rule::ArchiveMismatch => "archive_mismatch",
             Rule::DuplicateKey { .. } => "duplicate_key",
+            Rule::DateBefore { .. } => "date_before",
+            Rule::AlreadyWithdrawn => "already_withdrawn",
             Rule::UnknownRegion { .. } => "unknown_region",
             Rule::MissingIdNumber => "missing_id_number",
             Rule::LegacyIdConverted { .. } => "legacy_id_converted",
@@ -202,6 +213,8 @@ impl Rule {
                 "迁出或死亡须填写注销原因和日期，且与状态一致；在册老人不应有注销信息".into()
             }
             Rule::DuplicateKey { key } => format!("编号 {key} 重复"),
+            Rule::DateBefore { date, earliest } => format!("日期 {date} 早于 {earliest}"),
+            Rule::AlreadyWithdrawn => "该同意已撤回，不能再次撤回".into(),
             Rule::UnknownRegion { region } => {
                 format!("行政区划代码 {region} 不在 GB/T 2260 中，请核对（旧代码仍有效）")
             }
@@ -238,6 +251,8 @@ impl Rule {
                 "a moved-away or deceased elder needs an archive reason and date matching the status; an active one has none".into()
             }
             Rule::DuplicateKey { key } => format!("key {key} appears twice"),
+            Rule::DateBefore { date, earliest } => format!("date {date} is before {earliest}"),
+            Rule::AlreadyWithdrawn => "this consent was already withdrawn".into(),
             Rule::UnknownRegion { region } => {
                 format!("region code {region} is not in GB/T 2260; check it (old codes stay valid)")
             }

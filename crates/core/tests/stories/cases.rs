@@ -250,7 +250,10 @@ fn a_visit_rewritten_by_another_device_keeps_its_original_and_is_listed_for_revi
     let changes: Vec<IncomingChange> = other
         .get_changes(&before)
         .into_iter()
-        .map(|c| IncomingChange { doc: doc_id.clone(), bytes: c.raw_bytes().to_vec() })
+        .map(|c| IncomingChange {
+            doc: doc_id.clone(),
+            bytes: store.seal_change(&doc_id, c.raw_bytes()).unwrap(),
+        })
         .collect();
     store.apply_remote(&changes, 1, t0).unwrap();
 

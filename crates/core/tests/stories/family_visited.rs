@@ -6,6 +6,7 @@ use shouwang_core::demo::{demo_village, DemoVillage};
 use shouwang_core::doc::DocKind;
 use shouwang_core::elder::ElderId;
 use shouwang_core::helper::Helper;
+use shouwang_core::role::Role;
 use shouwang_core::store::{IncomingChange, Store, SyncState};
 use shouwang_core::visit::{Check, Checks, Mode, Service, Visit};
 
@@ -104,6 +105,9 @@ fn the_family_card_says_whether_the_elder_was_visited_this_month_and_nothing_of_
             registered,
         )
         .unwrap();
+    // The family's key bundle (the card's key only) comes with the enrolment code.
+    let bundle = office.issue_key_bundle(Role::Family, Some(&elder), None, "女儿的手机", registered).unwrap();
+    phone.import_key_bundle(&bundle.to_text(), registered).unwrap();
     let received = for_the_family(&office, &elder);
     phone.apply_remote(&received, 1, at("2026-12-21T10:00:00+08:00")).unwrap();
     let card = phone.card(&elder).unwrap();
@@ -139,6 +143,10 @@ fn two_devices_logging_visits_offline_agree_on_the_later_date() {
             .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
             .collect()
     };
+    // b is a second office desk: it holds the village's keys, issued by a.
+    let bundle = a.issue_key_bundle(Role::Committee, None, None, "第二台电脑", registered).unwrap();
+    b.import_key_bundle(&bundle.to_text(), registered).unwrap();
+    a.prepare_outbox(registered).unwrap();
     b.apply_remote(&everything(&a), 1, registered).unwrap();
     let before_a = everything(&a).len();
     let before_b = everything(&b).len();

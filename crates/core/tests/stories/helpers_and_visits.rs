@@ -5,6 +5,7 @@ use shouwang_core::demo::{demo_services, demo_village, DemoVillage};
 use shouwang_core::elder::{ElderId, Position, Status};
 use shouwang_core::family::Call;
 use shouwang_core::helper::{Helper, HelperId};
+use shouwang_core::role::Role;
 use shouwang_core::schedule::Status as Due;
 use shouwang_core::store::{Error, Store, VisitFilter};
 use shouwang_core::visit::{Check, Checks, Fix, Mode, Service, Visit};
@@ -346,6 +347,9 @@ fn helpers_visits_and_the_organisation_arrive_on_another_device_and_project_alik
     demo_services(&mut office, &village, &elders, 5, now).unwrap();
     let mut tablet =
         Store::init(dir.path().join("b.sqlite"), village.unit.clone(), "斑竹村", "sichuan", now).unwrap();
+    let bundle = office.issue_key_bundle(Role::Committee, None, None, "第二台电脑", now).unwrap();
+    tablet.import_key_bundle(&bundle.to_text(), now).unwrap();
+    office.prepare_outbox(now).unwrap();
     let changes: Vec<IncomingChange> = office
         .outbox_batch(0, usize::MAX >> 1, usize::MAX)
         .unwrap()
@@ -353,7 +357,8 @@ fn helpers_visits_and_the_organisation_arrive_on_another_device_and_project_alik
         .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
         .collect();
     let applied = tablet.apply_remote(&changes, 1, now).unwrap();
-    assert_eq!(applied.applied, changes.len());
+    // Every change applied, and every elder's own key (for the sensitive document) taken in.
+    assert_eq!(applied.applied + applied.keys, changes.len());
     assert_eq!(tablet.projection_dump().unwrap(), office.projection_dump().unwrap());
     assert_eq!(
         tablet.list(&Default::default(), day("2026-11-20")).unwrap().len(),

@@ -3,6 +3,10 @@
 //! One test binary per crate (each module one story); linking one binary instead of many keeps the
 //! build's disk and time small.
 
+mod at_rest;
+mod audit;
 mod cases;
+mod consent;
 mod family_visited;
 mod helpers_and_visits;
+mod role_views;

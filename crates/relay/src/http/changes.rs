@@ -24,9 +24,10 @@ fn check_space(code: &str) -> Result<(), RelayError> {
     }
 }
 
-/// Checks a push whole before anything is stored: its size, each change's format (the hash is computed,
-/// never sent: checking the chunk's checksum refuses a damaged change) and the device's right to write
-/// every one of them. Returns the changes with their hashes.
+/// Checks a push whole before anything is stored: its size, each change's format (a sealed envelope's
+/// header: an automerge change in the clear is refused, 400 naming `changes[i].bytes`; the hash is
+/// computed from the bytes, never sent) and the device's right to write every one of them (403 naming
+/// `changes[i].doc`). Returns the changes with their hashes.
 fn checked(device: &Device, changes: Vec<Change>) -> Result<Vec<(String, Change)>, RelayError> {
     if changes.len() > limits::MAX_CHANGES_PER_PUSH {
         return Err(RelayError::TooLarge { field: "changes" });
@@ -37,8 +38,8 @@ fn checked(device: &Device, changes: Vec<Change>) -> Result<Vec<(String, Change)
         let hash = change.hash().map_err(|e| RelayError::Invalid(e.within(&format!("changes[{i}]"))))?;
         hashed.push((hash, change));
     }
-    if !hashed.iter().all(|(_, c)| access::may_write_change(device, c)) {
-        return Err(RelayError::Forbidden);
+    if let Some(i) = hashed.iter().position(|(_, c)| !access::may_write_change(device, c)) {
+        return Err(RelayError::ForbiddenChange { field: format!("changes[{i}].doc") });
     }
     Ok(hashed)
 }

@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use shouwang_protocol::{
-    limits, EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest, RedeemResponse, Role,
+    limits, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest,
+    RedeemResponse, Role,
 };
 use std::time::Instant;
 
@@ -85,10 +86,20 @@ pub(super) async fn issue(
     };
     let (request, format) = match body::<EnrolmentRequest>(&headers, Ok(raw.clone())) {
         Ok(found) => found,
-        Err(RelayError::Invalid(_)) => {
-            let (old, format): (FamilyCodeRequest, _) = body(&headers, Ok(raw))?;
-            (EnrolmentRequest { role: Role::Family, elder: Some(old.elder), helper: None }, format)
-        }
+        Err(RelayError::Invalid(_)) => match body::<EnrolmentRequestV1>(&headers, Ok(raw.clone())) {
+            Ok((v1, format)) => (v1.into(), format),
+            Err(RelayError::Invalid(_)) => {
+                let (old, format): (FamilyCodeRequest, _) = body(&headers, Ok(raw))?;
+                let request = EnrolmentRequest {
+                    role: Role::Family,
+                    elder: Some(old.elder),
+                    helper: None,
+                    label: None,
+                };
+                (request, format)
+            }
+            Err(e) => return Err(e),
+        },
         Err(e) => return Err(e),
     };
     // A committee enrols only devices of its own village, and never another office.
@@ -108,6 +119,7 @@ pub(super) async fn issue(
         scope: device.scope.clone(),
         elder: request.elder,
         helper: request.helper,
+        label: request.label,
     };
     let now = crate::now();
     let code = state

@@ -5,6 +5,8 @@
 //! |---|---|---|
 //! | `POST /v1/enrol` | redeems a one-time code | 200 [`RedeemResponse`](shouwang_protocol::RedeemResponse), 400, 401, 413, 415, 429 |
 //! | `POST /v1/enrolments` | a committee device asks for a one-time code for its village: a family phone for an elder or a helper's tablet for a helper ([`EnrolmentRequest`](shouwang_protocol::EnrolmentRequest), or the older [`FamilyCodeRequest`](shouwang_protocol::FamilyCodeRequest)) | 200 [`FamilyCodeResponse`](shouwang_protocol::FamilyCodeResponse), 400, 401, 403, 415, 429 |
+//! | `GET /v1/devices` | a committee lists the devices of its village (id, name, role, key label, enrolled, last seen, revoked) | 200 [`DevicesResponse`](shouwang_protocol::DevicesResponse), 401, 403, 429 |
+//! | `POST /v1/devices/{id}/revoke` | a committee revokes a device of its village: its token stops at once | 200 [`DeviceInfo`](shouwang_protocol::DeviceInfo), 401, 403, 404, 429 |
 //! | `GET /v1/spaces` | the villages the device reads that hold changes, with their heads | 200 [`SpacesResponse`](shouwang_protocol::SpacesResponse), 401, 429 |
 //! | `POST /v1/spaces/{space}/changes` | stores changes | 200 [`PushResponse`](shouwang_protocol::PushResponse), 400, 401, 403, 413, 415, 429 |
 //! | `GET /v1/spaces/{space}/changes?after=N&limit=M` | changes after a cursor | 200 [`PullResponse`](shouwang_protocol::PullResponse), 400, 401, 403, 429 |
@@ -18,6 +20,7 @@
 //! carries the store's epoch in the `x-shouwang-epoch` header.
 
 mod changes;
+mod devices;
 mod enrol;
 mod spaces;
 
@@ -47,6 +50,8 @@ pub fn router(state: RelayState) -> Router {
         .route("/v1/enrol", post(enrol::redeem))
         .route("/v1/enrolments", post(enrol::issue))
         .route("/v1/spaces", get(spaces::list))
+        .route("/v1/devices", get(devices::list))
+        .route("/v1/devices/{id}/revoke", post(devices::revoke))
         .route("/v1/spaces/{space}/changes", post(changes::push).get(changes::pull))
         .route("/v1/spaces/{space}/sync", post(changes::sync))
         .route("/healthz", get(|| async { "ok" }))

@@ -6,9 +6,11 @@
 //! layer calls it from `spawn_blocking`, or, for pushes, from the group-commit writer
 //! ([`crate::commit`]), which stores every push queued while a commit was in flight in one transaction. A store keeps changes as opaque bytes and never decodes them.
 
+pub mod dump;
 mod postgres;
 mod sqlite;
 
+pub use dump::Record;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -21,6 +23,14 @@ fn upper_bound(prefix: &str) -> String {
 
 use serde::Serialize;
 use shouwang_protocol::{Change, Role};
+
+/// Whether a stored change is an erasure the relay acts on: an erasure envelope addressed to an
+/// elder's `keyring` document (the HTTP layer lets only committee devices push one).
+pub fn is_erasure(change: &Change) -> bool {
+    change.doc.kind == "keyring"
+        && shouwang_protocol::envelope::parse(&change.bytes)
+            .is_ok_and(|h| h.what == shouwang_protocol::envelope::What::Erasure)
+}
 
 /// Why the store failed. The detail is for the relay's logs, never for a client.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +55,12 @@ pub enum StoreError {
     /// A row holds something this relay did not write.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// An import into a store that already holds devices, codes or changes.
+    #[error("the store is not empty ({0}); import only into a new store")]
+    NotEmpty(&'static str),
+    /// A dump could not be read or is incomplete.
+    #[error("dump: {0}")]
+    Dump(String),
 }
 
 /// An enrolled device.
@@ -68,6 +84,8 @@ pub struct Device {
     pub last_seen: Option<i64>,
     /// For a helper's tablet, the helper it belongs to, if its code named one.
     pub helper: Option<String>,
+    /// The key id (32 hex) its committee put in the key bundle of its enrolment, if the code named one.
+    pub label: Option<String>,
 }
 
 /// A one-time enrolment code, as stored: only the code's hash.
@@ -83,13 +101,17 @@ pub struct Enrolment {
     pub elder: Option<String>,
     /// For a helper's tablet, its helper (optional).
     pub helper: Option<String>,
+    /// The key id (32 hex) of the key bundle the device is given with the code, copied to the device.
+    pub label: Option<String>,
     /// When the code was made, unix seconds.
     pub created_at: i64,
     /// When it stops being redeemable.
     pub expires_at: i64,
 }
 
-/// What a pull may return: the kinds a role reads and, for a family device, one elder.
+/// What a pull may return: the kinds a role reads and, for a family device, one elder. An erasure the
+/// space keeps reaches every device that reads the space (a family phone: its elder's only), whatever
+/// kinds its role reads: every device holding something of the elder must destroy it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadFilter {
     /// The document kinds to return.
@@ -134,7 +156,31 @@ pub struct Page {
     pub latest: u64,
 }
 
+/// How many rows of each table an import wrote (or an export read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Counts {
+    /// Devices.
+    pub devices: u64,
+    /// Enrolment codes.
+    pub enrolments: u64,
+    /// Spaces (their counters).
+    pub spaces: u64,
+    /// Changes.
+    pub changes: u64,
+    /// Re-push records.
+    pub repushes: u64,
+    /// Erased subjects.
+    pub erased: u64,
+}
+
 /// Durable storage of devices, enrolment codes and changes.
+///
+/// **Erasure.** A push holding an erasure envelope ([`What::Erasure`](shouwang_protocol::envelope::What))
+/// addressed to `<E>/keyring` deletes, in the transaction that stores it, every other change of subject
+/// `E` in that space (all kinds, with their re-push records) and records `E` as erased; changes to an
+/// erased subject pushed later are acknowledged and not stored. Sequence numbers are then no longer
+/// contiguous: the erased changes leave gaps. Nothing relies on contiguity: a pull is "the changes
+/// after N, up to the head read first", and numbers still only grow, in commit order.
 pub trait Store: Send + Sync + 'static {
     /// The store's epoch: random, made with the store.
     fn epoch(&self) -> String;
@@ -177,4 +223,15 @@ pub trait Store: Send + Sync + 'static {
     fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError>;
     /// The changes after `after` that pass `filter`, at most `limit`.
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError>;
+    /// Writes the whole store, one [`Record`] at a time, from one consistent snapshot: the epoch, devices,
+    /// enrolment codes, space counters, changes with their numbers, re-pushes, erasures (see [`dump`]).
+    /// Memory stays bounded: rows are streamed to `out` as they are read.
+    fn export(&self, out: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<Counts, StoreError>;
+    /// Reads a whole export into this store in one transaction, refusing a store that holds any device,
+    /// code or change ([`StoreError::NotEmpty`]) and a dump that ends early ([`StoreError::Dump`]); either
+    /// way it writes nothing. Takes the dump's epoch, so devices keep their tokens and cursors.
+    fn import(
+        &self,
+        records: &mut dyn Iterator<Item = Result<Record, StoreError>>,
+    ) -> Result<Counts, StoreError>;
 }

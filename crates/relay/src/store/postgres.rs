@@ -8,13 +8,16 @@
 //!
 //! > **Architecture invariant:** a space's sequence numbers are taken from its row in `spaces`, locked
 //! > by the push until it commits. Pushes to one space therefore commit in the order of their numbers,
-//! > with no gaps, and a pull bounded by the head it read first can never skip a change that commits
-//! > later with a lower number. Pushes to different spaces lock different rows and do not wait. A
+//! > with no gaps between commits, and a pull bounded by the head it read first can never skip a change
+//! > that commits later with a lower number. (An erasure later deletes an elder's older changes, leaving
+//! > gaps behind the head; numbers never move back, and a cursor needs no more.) Pushes to different spaces lock different rows and do not wait. A
 //! > group commit ([`Store::push_many`]) locks its spaces' rows in code order, so two replicas' batches
 //! > never deadlock.
 
-use super::{Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Store, StoreError};
-use postgres::{Client, GenericClient, NoTls, Row};
+use super::dump::{from_hex, seq_i64, to_hex};
+use super::{Counts, Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Record, Store, StoreError};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
 use shouwang_protocol::{Change, DocRef, Role};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::{Deref, DerefMut};
@@ -22,10 +25,11 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The schema's migrations, in order; `schema_version` holds how many are applied.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../schema/postgres/001_init.sql"),
     include_str!("../../schema/postgres/002_pushers.sql"),
     include_str!("../../schema/postgres/003_helpers.sql"),
+    include_str!("../../schema/postgres/004_erasure_labels.sql"),
 ];
 
 /// The advisory lock key that serialises migrations across replicas ("SHOUWANG" in ASCII).
@@ -168,7 +172,7 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper";
+const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper, label";
 
 fn role(code: &str) -> Result<Role, StoreError> {
     Role::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))
@@ -185,6 +189,7 @@ fn device(row: &Row) -> Result<Device, StoreError> {
         revoked_at: row.try_get(6)?,
         last_seen: row.try_get(7)?,
         helper: row.try_get(8)?,
+        label: row.try_get(9)?,
     })
 }
 
@@ -207,6 +212,74 @@ fn record_repushes(
     Ok(())
 }
 
+/// For each `(subject, erasure hash)`: deletes every change of the subject in `space` but that erasure
+/// envelope, with their re-push records, and records the subject as erased. The changes deleted all
+/// have lower numbers than the erasure (later ones of the batch were dropped before numbering), so the
+/// space's counter is untouched.
+fn erase(
+    tx: &mut postgres::Transaction<'_>,
+    space: &str,
+    erasures: &[(&str, &str)],
+) -> Result<(), StoreError> {
+    for (subject, hash) in erasures {
+        tx.execute(
+            "DELETE FROM repushes r USING changes c
+             WHERE c.space = $1 AND c.elder = $2 AND c.hash <> $3 AND r.space = c.space AND r.seq = c.seq",
+            &[&space, subject, hash],
+        )?;
+        tx.execute(
+            "DELETE FROM changes WHERE space = $1 AND elder = $2 AND hash <> $3",
+            &[&space, subject, hash],
+        )?;
+        tx.execute(
+            "INSERT INTO erased (space, subject, hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&space, subject, hash],
+        )?;
+    }
+    Ok(())
+}
+
+/// Changes of an import, inserted a few thousand at a time (one statement each): bounded memory, and
+/// far fewer round trips than one insert per change.
+#[derive(Default)]
+struct ChangeBatch {
+    space: Vec<String>,
+    seq: Vec<i64>,
+    hash: Vec<String>,
+    elder: Vec<String>,
+    kind: Vec<String>,
+    bytes: Vec<Vec<u8>>,
+    received_at: Vec<i64>,
+    pusher: Vec<Option<String>>,
+}
+
+impl ChangeBatch {
+    const ROWS: usize = 2000;
+
+    fn flush(&mut self, tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+        if self.seq.is_empty() {
+            return Ok(());
+        }
+        tx.execute(
+            "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
+             SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[],
+                                  $7::BIGINT[], $8::TEXT[])",
+            &[
+                &self.space,
+                &self.seq,
+                &self.hash,
+                &self.elder,
+                &self.kind,
+                &self.bytes,
+                &self.received_at,
+                &self.pusher,
+            ],
+        )?;
+        *self = ChangeBatch::default();
+        Ok(())
+    }
+}
+
 fn head(client: &mut impl GenericClient, space: &str) -> Result<i64, StoreError> {
     Ok(client.query_opt("SELECT head FROM spaces WHERE space = $1", &[&space])?.map_or(0, |r| r.get(0)))
 }
@@ -224,9 +297,18 @@ impl Store for PostgresStore {
 
     fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
         self.client()?.execute(
-            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&e.code_hash, &e.role.code(), &e.scope, &e.elder, &e.created_at, &e.expires_at, &e.helper],
+            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper, label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &e.code_hash,
+                &e.role.code(),
+                &e.scope,
+                &e.elder,
+                &e.created_at,
+                &e.expires_at,
+                &e.helper,
+                &e.label,
+            ],
         )?;
         Ok(())
     }
@@ -245,7 +327,7 @@ impl Store for PostgresStore {
         let Some(claimed) = tx.query_opt(
             "UPDATE enrolments SET redeemed_at = $2
              WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2
-             RETURNING role, scope, elder, helper",
+             RETURNING role, scope, elder, helper, label",
             &[&code_hash, &now],
         )?
         else {
@@ -261,10 +343,11 @@ impl Store for PostgresStore {
             revoked_at: None,
             last_seen: None,
             helper: claimed.try_get(3)?,
+            label: claimed.try_get(4)?,
         };
         tx.execute(
-            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper, label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 &device.id,
                 &device.name,
@@ -274,6 +357,7 @@ impl Store for PostgresStore {
                 &token_hash,
                 &now,
                 &device.helper,
+                &device.label,
             ],
         )?;
         tx.execute("UPDATE enrolments SET device_id = $2 WHERE code_hash = $1", &[&code_hash, &id])?;
@@ -340,6 +424,21 @@ impl Store for PostgresStore {
                 .map(|r| r.get(0))
                 .collect();
             let mut seen: HashSet<&str> = stored.iter().map(String::as_str).collect();
+            // Subjects erased here (or by an erasure earlier in this batch): their changes are
+            // acknowledged and not stored.
+            let subjects: Vec<&str> = members
+                .iter()
+                .flat_map(|&i| pushes[i].changes.iter().map(|(_, c)| c.doc.elder.as_str()))
+                .collect();
+            let mut erased: HashSet<String> = tx
+                .query(
+                    "SELECT subject FROM erased WHERE space = $1 AND subject = ANY($2)",
+                    &[space, &subjects],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut erasures: Vec<(&str, &str)> = Vec::new();
             let mut fresh: Vec<(&(String, Change), Option<&str>)> = Vec::new();
             // The hashes each device pushed that the space held already (or an earlier push of the batch
             // brought): recorded as re-pushed by it once the new changes are in.
@@ -348,6 +447,13 @@ impl Store for PostgresStore {
                 let mut new = 0;
                 let mut held = Vec::new();
                 for change in pushes[i].changes {
+                    if erased.contains(&change.1.doc.elder) {
+                        continue;
+                    }
+                    if super::is_erasure(&change.1) {
+                        erased.insert(change.1.doc.elder.clone());
+                        erasures.push((change.1.doc.elder.as_str(), change.0.as_str()));
+                    }
                     if seen.insert(change.0.as_str()) {
                         fresh.push((change, pushes[i].pusher));
                         new += 1;
@@ -362,6 +468,7 @@ impl Store for PostgresStore {
             }
             if fresh.is_empty() {
                 record_repushes(&mut tx, space, &again)?;
+                erase(&mut tx, space, &erasures)?;
                 continue;
             }
             let seqs: Vec<i64> = (1..=fresh.len() as i64).map(|i| head + i).collect();
@@ -387,9 +494,223 @@ impl Store for PostgresStore {
             let head = head + fresh.len() as i64;
             tx.execute("UPDATE spaces SET head = $2 WHERE space = $1", &[space, &head])?;
             record_repushes(&mut tx, space, &again)?;
+            erase(&mut tx, space, &erasures)?;
         }
         tx.commit()?;
         Ok(outcomes)
+    }
+
+    fn export(&self, out: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<Counts, StoreError> {
+        let mut client = self.client()?;
+        // One snapshot of the whole store, while the relay goes on serving.
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let mut counts = Counts::default();
+        let mut each = |tx: &mut postgres::Transaction<'_>,
+                        sql: &str,
+                        make: &dyn Fn(&Row) -> Result<Record, StoreError>|
+         -> Result<(), StoreError> {
+            // Rows are fetched from the server as they are read, not collected first.
+            let mut rows = tx.query_raw(sql, std::iter::empty::<&str>())?;
+            while let Some(row) = rows.next()? {
+                let record = make(&row)?;
+                record.count(&mut counts);
+                out(record)?;
+            }
+            Ok(())
+        };
+        each(&mut tx, "SELECT key, value FROM meta ORDER BY key", &|r| {
+            Ok(Record::Meta { key: r.try_get(0)?, value: r.try_get(1)? })
+        })?;
+        each(
+            &mut tx,
+            "SELECT id, name, role, scope, elder, token_hash, created_at, revoked_at, last_seen, helper, label
+             FROM devices ORDER BY created_at, id",
+            &|r| {
+                Ok(Record::Device {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    role: r.try_get(2)?,
+                    scope: r.try_get(3)?,
+                    elder: r.try_get(4)?,
+                    token_hash: r.try_get(5)?,
+                    created_at: r.try_get(6)?,
+                    revoked_at: r.try_get(7)?,
+                    last_seen: r.try_get(8)?,
+                    helper: r.try_get(9)?,
+                    label: r.try_get(10)?,
+                })
+            },
+        )?;
+        each(
+            &mut tx,
+            "SELECT code_hash, role, scope, elder, helper, label, created_at, expires_at, redeemed_at, device_id
+             FROM enrolments ORDER BY created_at, code_hash",
+            &|r| {
+                Ok(Record::Enrolment {
+                    code_hash: r.try_get(0)?,
+                    role: r.try_get(1)?,
+                    scope: r.try_get(2)?,
+                    elder: r.try_get(3)?,
+                    helper: r.try_get(4)?,
+                    label: r.try_get(5)?,
+                    created_at: r.try_get(6)?,
+                    expires_at: r.try_get(7)?,
+                    redeemed_at: r.try_get(8)?,
+                    device_id: r.try_get(9)?,
+                })
+            },
+        )?;
+        each(&mut tx, "SELECT space, head FROM spaces WHERE head > 0 ORDER BY space", &|r| {
+            Ok(Record::Space { space: r.try_get(0)?, head: r.try_get::<_, i64>(1)? as u64 })
+        })?;
+        each(
+            &mut tx,
+            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher FROM changes ORDER BY space, seq",
+            &|r| {
+                Ok(Record::Change {
+                    space: r.try_get(0)?,
+                    seq: r.try_get::<_, i64>(1)? as u64,
+                    hash: r.try_get(2)?,
+                    elder: r.try_get(3)?,
+                    kind: r.try_get(4)?,
+                    bytes: to_hex(r.try_get::<_, &[u8]>(5)?),
+                    received_at: r.try_get(6)?,
+                    pusher: r.try_get(7)?,
+                })
+            },
+        )?;
+        each(&mut tx, "SELECT space, seq, device FROM repushes ORDER BY space, seq, device", &|r| {
+            Ok(Record::Repush {
+                space: r.try_get(0)?,
+                seq: r.try_get::<_, i64>(1)? as u64,
+                device: r.try_get(2)?,
+            })
+        })?;
+        each(&mut tx, "SELECT space, subject, hash FROM erased ORDER BY space, subject", &|r| {
+            Ok(Record::Erased { space: r.try_get(0)?, subject: r.try_get(1)?, hash: r.try_get(2)? })
+        })?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    fn import(
+        &self,
+        records: &mut dyn Iterator<Item = Result<Record, StoreError>>,
+    ) -> Result<Counts, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        // No relay may write while the store is filled.
+        tx.batch_execute(
+            "LOCK TABLE devices, enrolments, spaces, changes, repushes, erased IN EXCLUSIVE MODE",
+        )?;
+        for (table, what) in
+            [("devices", "devices"), ("enrolments", "enrolment codes"), ("changes", "changes")]
+        {
+            let any: bool = tx.query_one(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), &[])?.get(0);
+            if any {
+                return Err(StoreError::NotEmpty(what));
+            }
+        }
+        tx.execute("DELETE FROM spaces", &[])?;
+        let mut counts = Counts::default();
+        let mut batch = ChangeBatch::default();
+        for record in records {
+            let record = record?;
+            record.count(&mut counts);
+            match record {
+                Record::Meta { key, value } => {
+                    tx.execute(
+                        "INSERT INTO meta (key, value) VALUES ($1, $2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        &[&key, &value],
+                    )?;
+                }
+                Record::Device {
+                    id,
+                    name,
+                    role,
+                    scope,
+                    elder,
+                    token_hash,
+                    created_at,
+                    revoked_at,
+                    last_seen,
+                    helper,
+                    label,
+                } => {
+                    tx.execute(
+                        "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, revoked_at,
+                             last_seen, helper, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        &[&id, &name, &role, &scope, &elder, &token_hash, &created_at, &revoked_at, &last_seen, &helper, &label],
+                    )?;
+                }
+                Record::Enrolment {
+                    code_hash,
+                    role,
+                    scope,
+                    elder,
+                    helper,
+                    label,
+                    created_at,
+                    expires_at,
+                    redeemed_at,
+                    device_id,
+                } => {
+                    tx.execute(
+                        "INSERT INTO enrolments (code_hash, role, scope, elder, helper, label, created_at,
+                             expires_at, redeemed_at, device_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        &[&code_hash, &role, &scope, &elder, &helper, &label, &created_at, &expires_at, &redeemed_at, &device_id],
+                    )?;
+                }
+                Record::Space { space, head } => {
+                    tx.execute(
+                        "INSERT INTO spaces (space, head) VALUES ($1, $2)",
+                        &[&space, &seq_i64(head)?],
+                    )?;
+                }
+                Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher } => {
+                    batch.space.push(space);
+                    batch.seq.push(seq_i64(seq)?);
+                    batch.hash.push(hash);
+                    batch.elder.push(elder);
+                    batch.kind.push(kind);
+                    batch.bytes.push(from_hex(&bytes)?);
+                    batch.received_at.push(received_at);
+                    batch.pusher.push(pusher);
+                    if batch.seq.len() >= ChangeBatch::ROWS {
+                        batch.flush(&mut tx)?;
+                    }
+                }
+                Record::Repush { space, seq, device } => {
+                    batch.flush(&mut tx)?;
+                    tx.execute(
+                        "INSERT INTO repushes (space, seq, device) VALUES ($1, $2, $3)",
+                        &[&space, &seq_i64(seq)?, &device],
+                    )?;
+                }
+                Record::Erased { space, subject, hash } => {
+                    batch.flush(&mut tx)?;
+                    tx.execute(
+                        "INSERT INTO erased (space, subject, hash) VALUES ($1, $2, $3)",
+                        &[&space, &subject, &hash],
+                    )?;
+                }
+                Record::Header { .. } | Record::End { .. } => {}
+            }
+        }
+        batch.flush(&mut tx)?;
+        // A dump from a store without counters (SQLite writes them, from its highest numbers): every
+        // space's counter is at least its highest number, so no number is given twice.
+        tx.batch_execute(
+            "INSERT INTO spaces (space, head) SELECT space, MAX(seq) FROM changes GROUP BY space
+             ON CONFLICT (space) DO UPDATE SET head = GREATEST(spaces.head, excluded.head)",
+        )?;
+        tx.commit()?;
+        Ok(counts)
     }
 
     fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
@@ -412,7 +733,8 @@ impl Store for PostgresStore {
         let rows = client.query(
             "SELECT seq, elder, kind, bytes FROM changes
              WHERE space = $1 AND seq > $2 AND seq <= $3 AND ($4::TEXT IS NULL OR elder = $4)
-               AND kind = ANY($5)
+               AND (kind = ANY($5) OR EXISTS (
+                   SELECT 1 FROM erased e WHERE e.space = $1 AND e.subject = changes.elder AND e.hash = changes.hash))
                AND ($7::TEXT IS NULL OR ((pusher IS NULL OR pusher <> $7) AND NOT EXISTS (
                    SELECT 1 FROM repushes r WHERE r.space = $1 AND r.seq = changes.seq AND r.device = $7)))
              ORDER BY seq LIMIT $6",

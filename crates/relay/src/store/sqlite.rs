@@ -4,7 +4,8 @@
 //! look-ups and pulls use read-only connections, which WAL lets run during a commit. The schema is the numbered SQL
 //! in `crates/relay/schema/`, versioned with `PRAGMA user_version`.
 
-use super::{Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Store, StoreError};
+use super::dump::{from_hex, seq_i64, to_hex};
+use super::{Counts, Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Record, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouwang_protocol::{Change, DocRef, Role};
 use std::collections::HashMap;
@@ -13,10 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// The schema's migrations, in order; the store's `user_version` is how many are applied.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../schema/001_init.sql"),
     include_str!("../../schema/002_pushers.sql"),
     include_str!("../../schema/003_helpers.sql"),
+    include_str!("../../schema/004_erasure_labels.sql"),
 ];
 
 /// The relay's store in SQLite: one connection writes, a few read-only ones serve token look-ups and
@@ -67,6 +69,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows are overwritten with zeros, not left in free pages: an erasure leaves nothing of
+        // the elder's envelopes in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
         let existing: Option<String> =
@@ -118,7 +123,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper";
+const DEVICE_COLUMNS: &str = "id, name, role, scope, elder, created_at, revoked_at, last_seen, helper, label";
 
 fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     let role: String = row.get(2)?;
@@ -135,7 +140,28 @@ fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         revoked_at: row.get(6)?,
         last_seen: row.get(7)?,
         helper: row.get(8)?,
+        label: row.get(9)?,
     })
+}
+
+/// Deletes every change of `subject` in `space` but the erasure envelope `hash`, with their re-push
+/// records, and records the subject as erased (once: a later erasure of an erased subject is dropped
+/// before it gets here).
+fn erase(tx: &rusqlite::Transaction<'_>, space: &str, subject: &str, hash: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM repushes WHERE space = ?1 AND seq IN
+             (SELECT seq FROM changes WHERE space = ?1 AND elder = ?2 AND hash <> ?3)",
+        params![space, subject, hash],
+    )?;
+    tx.execute(
+        "DELETE FROM changes WHERE space = ?1 AND elder = ?2 AND hash <> ?3",
+        params![space, subject, hash],
+    )?;
+    tx.execute(
+        "INSERT INTO erased (space, subject, hash) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        params![space, subject, hash],
+    )?;
+    Ok(())
 }
 
 impl Store for SqliteStore {
@@ -151,9 +177,18 @@ impl Store for SqliteStore {
 
     fn add_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
         self.conn().execute(
-            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![e.code_hash, e.role.code(), e.scope, e.elder, e.created_at, e.expires_at, e.helper],
+            "INSERT INTO enrolments (code_hash, role, scope, elder, created_at, expires_at, helper, label)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                e.code_hash,
+                e.role.code(),
+                e.scope,
+                e.elder,
+                e.created_at,
+                e.expires_at,
+                e.helper,
+                e.label
+            ],
         )?;
         Ok(())
     }
@@ -177,8 +212,8 @@ impl Store for SqliteStore {
             return Ok(None);
         }
         tx.execute(
-            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper)
-             SELECT ?2, ?3, role, scope, elder, ?4, ?5, helper FROM enrolments WHERE code_hash = ?1",
+            "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, helper, label)
+             SELECT ?2, ?3, role, scope, elder, ?4, ?5, helper, label FROM enrolments WHERE code_hash = ?1",
             params![code_hash, id, name, token_hash, now],
         )?;
         tx.execute("UPDATE enrolments SET device_id = ?2 WHERE code_hash = ?1", params![code_hash, id])?;
@@ -222,6 +257,7 @@ impl Store for SqliteStore {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut heads: HashMap<&str, i64> = HashMap::new();
         let mut outcomes = Vec::with_capacity(pushes.len());
+        let mut erased = false;
         {
             let mut read_head =
                 tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE space = ?1")?;
@@ -235,6 +271,8 @@ impl Store for SqliteStore {
                  SELECT space, seq, ?3 FROM changes WHERE space = ?1 AND hash = ?2 AND pusher IS NOT ?3
                  ON CONFLICT DO NOTHING",
             )?;
+            let mut is_erased =
+                tx.prepare_cached("SELECT 1 FROM erased WHERE space = ?1 AND subject = ?2")?;
             for push in pushes {
                 let head = match heads.get_mut(push.space) {
                     Some(head) => head,
@@ -245,6 +283,11 @@ impl Store for SqliteStore {
                 };
                 let mut new = 0;
                 for (hash, c) in push.changes {
+                    // A subject erased here: acknowledged, never stored again (an offline device's
+                    // outbox still holds its changes).
+                    if is_erased.exists(params![push.space, c.doc.elder])? {
+                        continue;
+                    }
                     let n = insert.execute(params![
                         push.space,
                         *head + 1,
@@ -261,11 +304,22 @@ impl Store for SqliteStore {
                     } else if let Some(pusher) = push.pusher {
                         repush.execute(params![push.space, hash, pusher])?;
                     }
+                    // The subject's other changes go in this transaction; later ones of the batch
+                    // find it erased above.
+                    if super::is_erasure(c) {
+                        erase(&tx, push.space, &c.doc.elder, hash)?;
+                        erased = true;
+                    }
                 }
                 outcomes.push(PushOutcome { new, head: *head as u64 });
             }
         }
         tx.commit()?;
+        if erased {
+            // The log still holds the pages as they were before the erasure: copy it into the database
+            // (whose deleted rows are zeroed) and truncate it to nothing.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(outcomes)
     }
 
@@ -281,7 +335,8 @@ impl Store for SqliteStore {
         let mut stmt = conn.prepare_cached(
             "SELECT seq, elder, kind, bytes FROM changes
              WHERE space = ?1 AND seq > ?2 AND seq <= ?6 AND (?3 IS NULL OR elder = ?3)
-               AND kind IN (SELECT value FROM json_each(?4))
+               AND (kind IN (SELECT value FROM json_each(?4)) OR EXISTS (
+                   SELECT 1 FROM erased e WHERE e.space = ?1 AND e.subject = changes.elder AND e.hash = changes.hash))
                AND (?7 IS NULL OR ((pusher IS NULL OR pusher <> ?7) AND NOT EXISTS (
                    SELECT 1 FROM repushes r WHERE r.space = ?1 AND r.seq = changes.seq AND r.device = ?7)))
              ORDER BY seq LIMIT ?5",
@@ -303,6 +358,212 @@ impl Store for SqliteStore {
         let latest = (head as u64).max(after as u64);
         let next = if more { changes.last().map_or(0, |(seq, _)| *seq) } else { latest };
         Ok(Page { changes, more, next, latest })
+    }
+
+    fn export(&self, out: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<Counts, StoreError> {
+        let conn = self.reader()?;
+        // One read transaction: in WAL mode a consistent snapshot while the relay goes on serving.
+        let tx = conn.unchecked_transaction()?;
+        let mut counts = Counts::default();
+        let mut emit = |record: Record, counts: &mut Counts| {
+            record.count(counts);
+            out(record)
+        };
+        let mut stmt = tx.prepare("SELECT key, value FROM meta ORDER BY key")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            emit(Record::Meta { key: r.get(0)?, value: r.get(1)? }, &mut counts)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT id, name, role, scope, elder, token_hash, created_at, revoked_at, last_seen, helper, label
+             FROM devices ORDER BY created_at, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let record = Record::Device {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                scope: r.get(3)?,
+                elder: r.get(4)?,
+                token_hash: r.get(5)?,
+                created_at: r.get(6)?,
+                revoked_at: r.get(7)?,
+                last_seen: r.get(8)?,
+                helper: r.get(9)?,
+                label: r.get(10)?,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT code_hash, role, scope, elder, helper, label, created_at, expires_at, redeemed_at, device_id
+             FROM enrolments ORDER BY created_at, code_hash",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let record = Record::Enrolment {
+                code_hash: r.get(0)?,
+                role: r.get(1)?,
+                scope: r.get(2)?,
+                elder: r.get(3)?,
+                helper: r.get(4)?,
+                label: r.get(5)?,
+                created_at: r.get(6)?,
+                expires_at: r.get(7)?,
+                redeemed_at: r.get(8)?,
+                device_id: r.get(9)?,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, MAX(seq) FROM changes GROUP BY space ORDER BY space")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            emit(Record::Space { space: r.get(0)?, head: r.get::<_, i64>(1)? as u64 }, &mut counts)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher FROM changes ORDER BY space, seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let bytes: Vec<u8> = r.get(5)?;
+            let record = Record::Change {
+                space: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                hash: r.get(2)?,
+                elder: r.get(3)?,
+                kind: r.get(4)?,
+                bytes: to_hex(&bytes),
+                received_at: r.get(6)?,
+                pusher: r.get(7)?,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, seq, device FROM repushes ORDER BY space, seq, device")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let record =
+                Record::Repush { space: r.get(0)?, seq: r.get::<_, i64>(1)? as u64, device: r.get(2)? };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, subject, hash FROM erased ORDER BY space, subject")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            emit(Record::Erased { space: r.get(0)?, subject: r.get(1)?, hash: r.get(2)? }, &mut counts)?;
+        }
+        Ok(counts)
+    }
+
+    fn import(
+        &self,
+        records: &mut dyn Iterator<Item = Result<Record, StoreError>>,
+    ) -> Result<Counts, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (table, what) in
+            [("devices", "devices"), ("enrolments", "enrolment codes"), ("changes", "changes")]
+        {
+            let any: bool =
+                tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))?;
+            if any {
+                return Err(StoreError::NotEmpty(what));
+            }
+        }
+        let mut counts = Counts::default();
+        {
+            let mut device = tx.prepare(
+                "INSERT INTO devices (id, name, role, scope, elder, token_hash, created_at, revoked_at,
+                     last_seen, helper, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            let mut enrolment = tx.prepare(
+                "INSERT INTO enrolments (code_hash, role, scope, elder, helper, label, created_at, expires_at,
+                     redeemed_at, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut change = tx.prepare(
+                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut repush = tx.prepare("INSERT INTO repushes (space, seq, device) VALUES (?1, ?2, ?3)")?;
+            let mut erased = tx.prepare("INSERT INTO erased (space, subject, hash) VALUES (?1, ?2, ?3)")?;
+            for record in records {
+                let record = record?;
+                record.count(&mut counts);
+                match record {
+                    Record::Meta { key, value } => {
+                        tx.execute(
+                            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            params![key, value],
+                        )?;
+                    }
+                    Record::Device {
+                        id,
+                        name,
+                        role,
+                        scope,
+                        elder,
+                        token_hash,
+                        created_at,
+                        revoked_at,
+                        last_seen,
+                        helper,
+                        label,
+                    } => {
+                        device.execute(params![
+                            id, name, role, scope, elder, token_hash, created_at, revoked_at, last_seen,
+                            helper, label
+                        ])?;
+                    }
+                    Record::Enrolment {
+                        code_hash,
+                        role,
+                        scope,
+                        elder,
+                        helper,
+                        label,
+                        created_at,
+                        expires_at,
+                        redeemed_at,
+                        device_id,
+                    } => {
+                        enrolment.execute(params![
+                            code_hash,
+                            role,
+                            scope,
+                            elder,
+                            helper,
+                            label,
+                            created_at,
+                            expires_at,
+                            redeemed_at,
+                            device_id
+                        ])?;
+                    }
+                    // The SQLite store's head is its highest number: the changes carry it.
+                    Record::Space { .. } => {}
+                    Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher } => {
+                        change.execute(params![
+                            space,
+                            seq_i64(seq)?,
+                            hash,
+                            elder,
+                            kind,
+                            from_hex(&bytes)?,
+                            received_at,
+                            pusher
+                        ])?;
+                    }
+                    Record::Repush { space, seq, device } => {
+                        repush.execute(params![space, seq_i64(seq)?, device])?;
+                    }
+                    Record::Erased { space, subject, hash } => {
+                        erased.execute(params![space, subject, hash])?;
+                    }
+                    Record::Header { .. } | Record::End { .. } => {}
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
     }
 
     fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
@@ -335,7 +596,7 @@ mod tests {
     fn change(elder: char, kind: &str, n: u8) -> (String, Change) {
         let change = Change {
             doc: DocRef { elder: elder.to_string().repeat(32), kind: kind.into() },
-            bytes: shouwang_protocol::change_chunk(&[n]),
+            bytes: shouwang_protocol::envelope::sample(shouwang_protocol::envelope::What::Change, &[n]),
         };
         (change.hash().unwrap(), change)
     }

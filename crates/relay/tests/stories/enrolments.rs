@@ -33,7 +33,8 @@ async fn a_committee_issues_a_tablet_for_one_of_its_helpers_and_the_tablet_knows
     let relay = Relay::start().await;
     let committee = relay.device(Role::Committee, VILLAGE_A, None).await;
     let helper = "c".repeat(32);
-    let request = EnrolmentRequest { role: Role::Helper, elder: None, helper: Some(helper.clone()) };
+    let request =
+        EnrolmentRequest { role: Role::Helper, elder: None, helper: Some(helper.clone()), label: None };
     let response = ask(&relay, &committee.token, encode(&request)).await;
     assert_eq!(response.status(), 200);
     let issued: FamilyCodeResponse = decode(&response.bytes().await.unwrap()).unwrap();
@@ -51,7 +52,8 @@ async fn a_committee_issues_a_tablet_for_one_of_its_helpers_and_the_tablet_knows
 
     // The family phone, as before: for one elder of the village, with no helper.
     let elder = "a".repeat(32);
-    let request = EnrolmentRequest { role: Role::Family, elder: Some(elder.clone()), helper: None };
+    let request =
+        EnrolmentRequest { role: Role::Family, elder: Some(elder.clone()), helper: None, label: None };
     let issued: FamilyCodeResponse =
         decode(&ask(&relay, &committee.token, encode(&request)).await.bytes().await.unwrap()).unwrap();
     let phone = redeemed(&relay, &issued.code).await;
@@ -83,23 +85,31 @@ async fn scopes_hold_when_a_committee_issues_codes() {
     let status = |r: reqwest::Response| r.status().as_u16();
 
     // Only a committee issues codes.
-    let tablet = EnrolmentRequest { role: Role::Helper, elder: None, helper: helper.clone() };
+    let tablet = EnrolmentRequest { role: Role::Helper, elder: None, helper: helper.clone(), label: None };
     assert_eq!(status(ask(&relay, &helper_tablet.token, encode(&tablet)).await), 403);
     // Never another office's device.
     for role in [Role::Committee, Role::Township] {
-        let request = EnrolmentRequest { role, elder: None, helper: None };
+        let request = EnrolmentRequest { role, elder: None, helper: None, label: None };
         assert_eq!(status(ask(&relay, &committee.token, encode(&request)).await), 403, "{role}");
     }
     // A tablet names its helper, as a helper's id; a phone its elder; neither names the other's.
     let refusals = [
-        (EnrolmentRequest { role: Role::Helper, elder: None, helper: None }, "helper"),
-        (EnrolmentRequest { role: Role::Helper, elder: None, helper: Some("B1".into()) }, "helper"),
-        (EnrolmentRequest { role: Role::Family, elder: None, helper: None }, "elder"),
+        (EnrolmentRequest { role: Role::Helper, elder: None, helper: None, label: None }, "helper"),
         (
-            EnrolmentRequest { role: Role::Family, elder: Some("a".repeat(32)), helper: helper.clone() },
+            EnrolmentRequest { role: Role::Helper, elder: None, helper: Some("B1".into()), label: None },
             "helper",
         ),
-        (EnrolmentRequest { role: Role::Helper, elder: Some("a".repeat(32)), helper }, "elder"),
+        (EnrolmentRequest { role: Role::Family, elder: None, helper: None, label: None }, "elder"),
+        (
+            EnrolmentRequest {
+                role: Role::Family,
+                elder: Some("a".repeat(32)),
+                helper: helper.clone(),
+                label: None,
+            },
+            "helper",
+        ),
+        (EnrolmentRequest { role: Role::Helper, elder: Some("a".repeat(32)), helper, label: None }, "elder"),
     ];
     for (request, field) in refusals {
         let response = ask(&relay, &committee.token, encode(&request)).await;

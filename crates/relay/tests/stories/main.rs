@@ -5,5 +5,8 @@
 
 mod binary;
 mod common;
+mod devices;
 mod enrolments;
+mod moving;
+mod sealed;
 mod sync;

@@ -86,6 +86,19 @@ impl Village {
                 .expect("a store")
             })
             .collect();
+        // Devices 1 and 2 are the village's other office desks: they hold the keys device 0 issued.
+        for i in 1..3 {
+            let bundle = stores[0]
+                .issue_key_bundle(
+                    shouwang_core::role::Role::Committee,
+                    None,
+                    None,
+                    &format!("desk {i}"),
+                    now(),
+                )
+                .expect("a bundle");
+            stores[i].import_key_bundle(&bundle.to_text(), now()).expect("keys imported");
+        }
         let helper =
             stores[0].add_helper(shouwang_core::helper::Helper::named("陈桂兰"), now()).expect("a helper");
         let mut village = Village {
@@ -110,6 +123,7 @@ impl Village {
     }
 
     fn sync(&mut self, d: usize) {
+        self.stores[d].prepare_outbox(now()).expect("elders' keys made");
         let outbox = self.stores[d].outbox_batch(0, 10_000, usize::MAX).expect("the outbox");
         let mut kept = Vec::new();
         for c in outbox {

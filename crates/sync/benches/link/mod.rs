@@ -107,7 +107,7 @@ impl Relay {
 
     /// A one-time enrolment code for `role` in `scope`.
     pub fn code(&self, role: Role, scope: &str) -> String {
-        let grant = Grant { role, scope: scope.into(), elder: None, helper: None };
+        let grant = Grant { role, scope: scope.into(), elder: None, helper: None, label: None };
         enrolment::create(self.state.store().as_ref(), &grant, 1, shouwang_relay::now()).expect("a code")
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use shouwang_protocol::envelope::{self, What};
 use shouwang_protocol::{
     decode, encode, Change, DocRef, PullResponse, PushRequest, RedeemRequest, RedeemResponse, Role,
 };
@@ -28,7 +29,11 @@ impl Relay {
     }
 
     pub async fn start_with(config: Config) -> Relay {
-        let dir = tempfile::tempdir().unwrap();
+        Relay::start_in(tempfile::tempdir().unwrap(), config).await
+    }
+
+    /// A relay over the SQLite store in `dir` (new or kept from an earlier relay, or imported).
+    pub async fn start_in(dir: tempfile::TempDir, config: Config) -> Relay {
         let state = RelayState::new(SqliteStore::open(dir.path()).unwrap(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -45,7 +50,8 @@ impl Relay {
     }
 
     pub fn code(&self, role: Role, scope: &str, elder: Option<&str>) -> String {
-        let grant = Grant { role, scope: scope.into(), elder: elder.map(String::from), helper: None };
+        let grant =
+            Grant { role, scope: scope.into(), elder: elder.map(String::from), helper: None, label: None };
         enrolment::create(self.state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap()
     }
 
@@ -73,6 +79,7 @@ impl Relay {
     }
 }
 
+#[derive(Clone)]
 pub struct Device {
     pub url: String,
     pub http: reqwest::Client,
@@ -142,12 +149,23 @@ pub fn elder(c: char) -> String {
     c.to_string().repeat(32)
 }
 
-/// A change to `<elder>/<kind>` whose bytes (a well-formed change chunk, so its hash) derive from `n`.
+/// A change to `<elder>/<kind>`: a well-formed sealed envelope no key opens (the relay never holds
+/// one), whose bytes, so its hash, derive from `n`.
 pub fn change(elder_char: char, kind: &str, n: u16) -> Change {
+    sealed(elder_char, kind, What::Change, n)
+}
+
+/// An envelope of kind `what` addressed to `<elder>/<kind>`.
+pub fn sealed(elder_char: char, kind: &str, what: What, n: u16) -> Change {
     Change {
         doc: DocRef { elder: elder(elder_char), kind: kind.into() },
-        bytes: shouwang_protocol::change_chunk(format!("change {n}").as_bytes()),
+        bytes: envelope::sample(what, format!("change {n}").as_bytes()),
     }
+}
+
+/// Spoils an envelope's header (its magic) so the relay refuses it as malformed.
+pub fn spoil(change: &mut Change) {
+    change.bytes[0] ^= 0xff;
 }
 
 pub async fn json(response: reqwest::Response) -> serde_json::Value {

@@ -1,0 +1,100 @@
+//! Consent records' store side ([`crate::consent`]): kept in the elder's `profile` document under
+//! `consents` (consent id → consent), each record or withdrawal one transaction over the document, the
+//! projection's `consent` column and an audit entry.
+
+use super::{audit, documents, projection, Error, Result, Store};
+use crate::audit::Action;
+use crate::consent::{self, Consent, State, Withdrawal};
+use crate::crdt;
+use crate::doc::DocKind;
+use crate::elder::ElderId;
+use crate::view::Operation;
+use chrono::{DateTime, Utc};
+use rusqlite::TransactionBehavior;
+use serde_json::{Map, Value};
+
+/// The consents a `profile` document holds, oldest first (unreadable entries are skipped).
+pub(super) fn read(profile: &Map<String, Value>) -> Vec<Consent> {
+    let Some(Value::Object(all)) = profile.get("consents") else { return Vec::new() };
+    let mut out: Vec<Consent> = all
+        .iter()
+        .filter_map(|(id, v)| {
+            let mut c: Consent = serde_json::from_value(v.clone()).ok()?;
+            c.id = id.clone();
+            Some(c)
+        })
+        .collect();
+    out.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// Where the consents of a `profile` document stand (the projection's `consent` column).
+pub(super) fn state_of(profile: &Map<String, Value>) -> Option<State> {
+    consent::state(&read(profile))
+}
+
+impl Store {
+    /// The consents recorded for an elder, oldest first. An office, or the helper assigned to them.
+    pub fn consents(&self, elder: &ElderId) -> Result<Vec<Consent>> {
+        self.require_elder(elder)?;
+        self.see_elder(elder, Operation::Consent)?;
+        let loaded = documents::load_one(&self.conn, elder, DocKind::Profile, &self.actor())?;
+        Ok(read(&crdt::read(&loaded.doc)))
+    }
+
+    /// Records a consent of `elder` (validated: [`consent::validate`]; nothing is written if it breaks
+    /// a rule). An office, or the helper assigned to the elder, who collects it at the door. Appends a
+    /// `consent` audit entry. Returns the consent with its id.
+    pub fn record_consent(&mut self, elder: &ElderId, mut c: Consent, now: DateTime<Utc>) -> Result<Consent> {
+        self.require_elder(elder)?;
+        self.see_elder(elder, Operation::Consent)?;
+        consent::validate(&mut c, crate::time::local_date(now)).map_err(Error::Invalid)?;
+        c.id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        self.write_consent(elder, &c, now)?;
+        Ok(c)
+    }
+
+    /// Withdraws consent `id` of `elder` (PIPL 第15条). The record is kept with its withdrawal.
+    pub fn withdraw_consent(
+        &mut self,
+        elder: &ElderId,
+        id: &str,
+        mut withdrawal: Withdrawal,
+        now: DateTime<Utc>,
+    ) -> Result<Consent> {
+        let mut c = self.consents(elder)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Field {
+            field: "consent".into(),
+            zh: format!("该老人没有编号为 {id} 的知情同意记录"),
+            en: format!("the elder has no consent with id {id}"),
+        })?;
+        consent::validate_withdrawal(&c, &mut withdrawal, crate::time::local_date(now))
+            .map_err(Error::Invalid)?;
+        c.withdrawn = Some(withdrawal);
+        self.write_consent(elder, &c, now)?;
+        Ok(c)
+    }
+
+    fn write_consent(&mut self, elder: &ElderId, c: &Consent, now: DateTime<Utc>) -> Result<()> {
+        let viewer = self.viewer();
+        let actor = self.actor();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut loaded = documents::load_one(&tx, elder, DocKind::Profile, &actor)?;
+        let mut content = crdt::read(&loaded.doc);
+        let mut all = match content.remove("consents") {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        let mut value = serde_json::to_value(c).expect("a consent serialises");
+        if let Value::Object(m) = &mut value {
+            m.remove("id");
+        }
+        all.insert(c.id.clone(), value);
+        content.insert("consents".into(), Value::Object(all));
+        documents::save(&tx, elder, &mut loaded, &content, now)?;
+        projection::refresh(&tx, elder, &[DocKind::Profile], &actor)?;
+        let field = format!("consents.{}", c.id);
+        audit::append(&tx, &viewer, &actor, Action::Consent, Some(elder), &[field.as_str()], now)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
