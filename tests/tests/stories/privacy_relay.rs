@@ -3,7 +3,7 @@
 //! — through a real relay on SQLite and on PostgreSQL; then the relay's whole database (the SQLite file
 //! and its write-ahead log, or a `pg_dump`) is searched for every elder's name, ID number and phone and
 //! every supporter's phone: not one is found. A family phone enrolled with a stolen committee code but
-//! no key bundle reads nothing.
+//! no key bundle reads nothing. An erasure reaches the helper's tablet and the family's phone too.
 
 use chrono::Duration;
 use shouwang_core::case::{Emergency, Opening, Party};
@@ -127,6 +127,32 @@ fn a_stolen_code_without_keys_reads_nothing(backend: Backend) {
     assert!(thief.store.held_count().unwrap() > 0, "what it received is held, sealed");
 }
 
+fn an_erasure_reaches_every_device_that_held_the_elder(backend: Backend) {
+    let relay = RelayProcess::start(backend);
+    let (mut desk, mut tablet, _elders) = village_synced(&relay);
+    let listed = desk.store.list(&ElderFilter::default(), now().date_naive()).unwrap();
+    let (gone, kept) = (listed[0].id.clone(), listed[1].id.clone());
+    // The elder's daughter has the family phone, enrolled from the printed card's code.
+    let mut phone = Device::new("daughter's phone");
+    let code = relay.enroll("family", VILLAGE, Some(gone.as_str()));
+    phone.enrol_keyed(&relay.url(), &code, &mut desk, "family", Some(gone.as_str()));
+    sync_until_quiet(&mut [&mut desk, &mut tablet, &mut phone]);
+    let of = |d: &Device, id: &shouwang_core::elder::ElderId| {
+        d.documents().into_iter().filter(|(e, _)| e == id.as_str()).count()
+    };
+    assert!(of(&tablet, &gone) >= 4 && of(&phone, &gone) == 2, "every device holds the elder first");
+
+    // The elder asks to be erased; the committee does it and every device syncs.
+    desk.store.erase_elder(&gone, "本人申请删除个人信息", now()).unwrap();
+    sync_until_quiet(&mut [&mut desk, &mut tablet, &mut phone]);
+    for d in [&desk, &tablet, &phone] {
+        assert_eq!(of(d, &gone), 0, "{} still holds a document of the erased elder", d.name);
+    }
+    assert!(phone.store.card(&gone).is_err(), "the phone's card is gone");
+    assert!(of(&tablet, &kept) >= 4, "the other elders stay on the tablet");
+    assert_eq!(tablet.store.held_count().unwrap(), 0, "the helper opened the erasure: nothing held");
+}
+
 macro_rules! stories {
     ($($story:ident),* $(,)?) => {
         mod sqlite {
@@ -141,4 +167,8 @@ macro_rules! stories {
     };
 }
 
-stories!(the_relay_never_holds_a_name, a_stolen_code_without_keys_reads_nothing);
+stories!(
+    the_relay_never_holds_a_name,
+    a_stolen_code_without_keys_reads_nothing,
+    an_erasure_reaches_every_device_that_held_the_elder
+);
