@@ -202,7 +202,8 @@ pub fn is_high_risk(level: &str) -> bool {
 
 impl Store {
     /// Logs a visit. Refuses (writing nothing) a visit that breaks a rule of [`visit::check`], a visit
-    /// for an unknown or archived elder, by an unknown helper, or with an id already used; warns about a
+    /// for an unknown or archived elder, by an unknown helper, with an id already used, or the same
+    /// visit again (field `at`: this helper, this elder, this minute already logged); warns about a
     /// door visit logged far from the elder's home. Removes the elder's draft.
     pub fn log_visit(&mut self, mut v: Visit, now: DateTime<Utc>) -> Result<VisitSaved> {
         visit::check(&mut v, now).map_err(Error::Invalid)?;
@@ -283,6 +284,32 @@ impl Store {
                 format!("探访记录 {} 已提交，不能修改；请提交补正记录", v.id),
                 format!("visit {} is already submitted and cannot change; log an amendment", v.id),
             ));
+        }
+        if v.amends.is_none() {
+            // The same visit twice (a second tap on 保存, a paper log typed in again, a clock set a
+            // month back logging over a past visit): the same helper, the same elder, the same minute.
+            let minute = v.at.with_second(0).unwrap_or(v.at);
+            let twin: Option<String> = tx
+                .query_row(
+                    "SELECT visit_id FROM visits
+                     WHERE elder_id = ?1 AND helper_id = ?2 AND at >= ?3 AND at < ?4 LIMIT 1",
+                    (
+                        v.elder.as_str(),
+                        helper.as_str(),
+                        stamp(minute),
+                        stamp(minute + chrono::Duration::minutes(1)),
+                    ),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(twin) = twin {
+                let at = v.at.with_timezone(&crate::time::china()).format("%Y-%m-%d %H:%M");
+                return Err(field(
+                    "at",
+                    format!("该互助员 {at} 对这位老人的探访已经记录过（{twin}），不重复记录；如需更正请修改原记录"),
+                    format!("this helper's visit to the elder at {at} is already logged ({twin}): not logged twice; amend that entry to correct it"),
+                ));
+            }
         }
         let mut entry = serde_json::to_value(&v).expect("a visit serialises");
         if let Value::Object(m) = &mut entry {

@@ -173,6 +173,7 @@ fn a_visit_with_a_concern_opens_a_case_and_a_fine_one_cannot() {
     };
     let fine = store.log_visit(visit.clone(), t0).unwrap().id;
     visit.checks.medical = Check::concern("血压 180，头晕");
+    visit.at = t0 - chrono::Duration::minutes(5);
     let concern = store.log_visit(visit, t0).unwrap().id;
     let opening = |v: &str| Opening {
         at: t0,

@@ -206,6 +206,38 @@ fn an_amended_visit_keeps_its_original() {
 }
 
 #[test]
+fn the_same_visit_saved_twice_is_logged_once() {
+    // 陈桂兰 taps 保存 twice; later her tablet's clock, set a month back, offers the same minute again.
+    let mut v = village(1);
+    let now = at("2026-11-01T09:00:00+08:00");
+    let h = helper_at(&mut v.store, "陈桂兰", v.homes[0], now);
+    let visit = door_visit(&v.elders[0], &h, at("2026-11-02T10:00:00+08:00"), v.homes[0]);
+    let first = v.store.log_visit(visit.clone(), at("2026-11-02T11:00:00+08:00")).unwrap();
+    let outbox = v.store.outbox_len().unwrap();
+    let mut tapped_again = visit.clone();
+    tapped_again.at = at("2026-11-02T10:00:40+08:00");
+    let again = v.store.log_visit(tapped_again, at("2026-11-02T11:00:05+08:00"));
+    match again {
+        Err(Error::Field { field, zh, en }) => {
+            assert_eq!(field, "at");
+            assert!(zh.contains("2026-11-02 10:00") && zh.contains("已经记录过"), "{zh}");
+            assert!(en.contains(&first.id), "{en}");
+        }
+        other => panic!("the second save is refused: {other:?}"),
+    }
+    assert_eq!(v.store.visits(&VisitFilter::default()).unwrap().len(), 1);
+    assert_eq!(v.store.outbox_len().unwrap(), outbox, "nothing written");
+    // A visit a minute later, and an amendment of the first, are new entries.
+    let mut later = visit.clone();
+    later.at = at("2026-11-02T10:01:00+08:00");
+    v.store.log_visit(later, at("2026-11-02T11:01:00+08:00")).unwrap();
+    let mut corrected = visit;
+    corrected.follow_up = "下周复查血压".into();
+    v.store.amend_visit(&first.id, corrected, at("2026-11-03T08:00:00+08:00")).unwrap();
+    assert_eq!(v.store.visit_history(&v.elders[0]).unwrap().len(), 3);
+}
+
+#[test]
 fn a_door_visit_logged_five_kilometres_from_home_is_warned_about() {
     let mut v = village(1);
     let now = at("2026-11-01T09:00:00+08:00");
