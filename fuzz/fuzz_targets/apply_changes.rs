@@ -34,6 +34,6 @@ fuzz_target!(|data: &[u8]| {
             *slot = Some(registry(3));
         }
         let (_, store, elders) = slot.as_mut().expect("a registry");
-        shouwang_fuzz::targets::apply_changes(store, elders, data);
+        let _ = shouwang_fuzz::targets::apply_changes(store, elders, data);
     });
 });

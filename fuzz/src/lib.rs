@@ -30,9 +30,9 @@ pub fn registry(elders: usize) -> (tempfile::TempDir, Store, Vec<ElderId>) {
     (dir, store, ids)
 }
 
-/// One record of an `apply_changes` input: which elder (index, modulo the registry's), which kind
-/// (index into [`DocKind::ALL`], modulo), whether to wrap the bytes in a change chunk with a valid
-/// checksum (high bit of the kind byte), and the bytes.
+/// One record of an `apply_changes` input: which elder (index, modulo the registry's; high bit: the
+/// bytes are an envelope as received), which kind (index into [`DocKind::ALL`], modulo; high bit: wrap
+/// the bytes in a change chunk with a valid checksum before sealing them), and the bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
     /// Elder index.
@@ -52,6 +52,11 @@ impl Record<'_> {
     /// Whether the bytes are a change's body to be wrapped with a valid header and checksum.
     pub fn wrap(&self) -> bool {
         self.kind & 0x80 != 0
+    }
+
+    /// Whether the bytes are an envelope as the relay sent it (not sealed by the target).
+    pub fn as_received(&self) -> bool {
+        self.elder & 0x80 != 0
     }
 }
 

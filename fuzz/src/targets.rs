@@ -6,7 +6,7 @@
 use super::{now, records, registry};
 use shouwang_core::doc::DocId;
 use shouwang_core::store::{IncomingChange, Store};
-use shouwang_protocol::envelope::{self, What};
+use shouwang_protocol::envelope;
 use shouwang_protocol::{
     decode, encode_as, Change, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest, Format, PushRequest,
     RedeemRequest, SyncRequest,
@@ -92,28 +92,45 @@ pub fn ledger_import(store: &Store, data: &[u8]) {
 }
 
 /// `apply_changes`: any bytes for any document of a registry (`store` with `elders`), applied as a
-/// pulled page is (`Store::apply_remote`): raw, or — high bit of the kind byte — an automerge change
-/// chunk with a valid checksum inside a well-formed envelope no key of the registry opens. Never a
-/// panic nor an error; applied + duplicates + quarantined = sent; the projection equals a rebuild.
-pub fn apply_changes(store: &mut Store, elders: &[shouwang_core::elder::ElderId], data: &[u8]) {
+/// pulled page is (`Store::apply_remote`). A record's bytes are sealed with the registry's own key, as
+/// another device of the village seals its changes, so they reach automerge: as an automerge change, or
+/// (high bit of the kind byte) first wrapped in a change chunk with a valid checksum. With the high bit
+/// of the elder byte, or when the registry holds no key for the document, they are the envelope as
+/// received instead (parsing, opening, quarantine). Never a
+/// panic nor an error; applied + duplicates + quarantined = sent; the projection equals a rebuild. Returns the counts.
+pub fn apply_changes(
+    store: &mut Store,
+    elders: &[shouwang_core::elder::ElderId],
+    data: &[u8],
+) -> shouwang_core::store::Applied {
     let changes: Vec<IncomingChange> = records(data)
         .into_iter()
-        .map(|r| IncomingChange {
-            doc: DocId { elder: elders[usize::from(r.elder) % elders.len()].clone(), kind: r.doc_kind() },
-            bytes: if r.wrap() {
-                envelope::sample(What::Change, &shouwang_protocol::change_chunk(r.bytes))
-            } else {
+        .map(|r| {
+            let doc = DocId {
+                elder: elders[usize::from(r.elder & 0x7f) % elders.len()].clone(),
+                kind: r.doc_kind(),
+            };
+            let bytes = if r.as_received() {
                 r.bytes.to_vec()
-            },
+            } else {
+                let change =
+                    if r.wrap() { shouwang_protocol::change_chunk(r.bytes) } else { r.bytes.to_vec() };
+                // An elder's `sensitive` document has a key once something sensitive was written; for
+                // one without, the bytes go as they are (and are refused: not an envelope).
+                store.seal_change(&doc, &change).unwrap_or(change)
+            };
+            IncomingChange { doc, bytes }
         })
         .collect();
     let applied = store.apply_remote(&changes, 0, now()).expect("applying never fails on bad bytes");
     assert_eq!(applied.applied + applied.duplicates + applied.quarantined, changes.len());
-    if applied.applied > 0 {
+    // What was applied or released from quarantine was saved: every document must load again.
+    if applied.applied + applied.released > 0 {
         let before = store.projection_dump().expect("the projection");
         store.rebuild().expect("a rebuild");
         assert_eq!(store.projection_dump().expect("the projection"), before, "projection ≠ rebuild");
     }
+    applied
 }
 
 /// A registry for [`apply_changes`] and [`ledger_import`], as the targets make it.

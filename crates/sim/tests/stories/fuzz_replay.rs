@@ -49,9 +49,16 @@ fn every_kept_input_of_the_ledger_importer_passes() {
 #[test]
 fn every_kept_input_of_applying_remote_changes_and_every_crash_found_so_far_passes() {
     // A fresh registry per input, as each crash was found on its own.
+    let mut reached_automerge = Vec::new();
     let replayed = replay("apply_changes", |data| {
         let (_dir, mut store, elders) = shouwang_fuzz::targets::fresh_registry(3);
-        shouwang_fuzz::targets::apply_changes(&mut store, &elders, data);
+        let applied = shouwang_fuzz::targets::apply_changes(&mut store, &elders, data);
+        reached_automerge.push(applied.applied);
     });
     assert!(replayed >= 10, "the regressions are replayed: {replayed}");
+    // The target seals what it sends with the registry's key: the seed changes open and apply.
+    assert!(
+        reached_automerge.iter().filter(|&&n| n > 0).count() >= 2,
+        "changes applied per input: {reached_automerge:?}"
+    );
 }

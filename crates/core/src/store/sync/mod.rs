@@ -15,7 +15,7 @@ use super::documents::{self, heads_text};
 use super::{erase, keys, projection, Error, Result, Store};
 use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
-use automerge::{ActorId, Change};
+use automerge::{ActorId, AutoCommit, Change};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -641,7 +641,9 @@ fn apply_plain(
         kinds.dedup();
         let mut docs = documents::load_kinds(tx, &elder, &kinds, actor)?;
         let mut changed = false;
-        for (i, c) in incoming.iter().enumerate() {
+        // The changes of this page applied so far, in order: what a reloaded document replays.
+        let mut applied: Vec<&IncomingChange> = Vec::new();
+        for c in &incoming {
             let at = docs.iter().position(|l| l.kind == c.doc.kind).expect("every kind is loaded");
             let applying =
                 std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut docs[at].doc, &c.bytes)));
@@ -650,13 +652,9 @@ fn apply_plain(
                 Err(_) => {
                     // automerge panicked on a crafted change (found by fuzzing): the document in
                     // memory may be half changed, so load it again, replay what this page already
-                    // applied to it, and keep the change in quarantine.
-                    let mut again = documents::load_kinds(tx, &elder, &[c.doc.kind], actor)?;
-                    let mut fresh = again.pop().expect("the kind is loaded");
-                    for earlier in incoming[..i].iter().filter(|e| e.doc.kind == c.doc.kind) {
-                        let _ = apply_one(&mut fresh.doc, &earlier.bytes);
-                    }
-                    docs[at] = fresh;
+                    // applied to it — only what applied: a change that panicked earlier in the page
+                    // would panic again (found by fuzzing too) — and keep the change in quarantine.
+                    docs[at] = reload(tx, &elder, c.doc.kind, actor, &applied)?;
                     (hex::encode(Sha256::digest(&c.bytes)), Outcome::Refused("rejected"))
                 }
             };
@@ -664,6 +662,7 @@ fn apply_plain(
                 Outcome::Applied => {
                     report.applied += 1;
                     changed = true;
+                    applied.push(c);
                 }
                 Outcome::Duplicate => report.duplicates += 1,
                 Outcome::Refused(reason) => {
@@ -673,12 +672,44 @@ fn apply_plain(
             }
         }
         if changed {
-            for loaded in docs.iter_mut() {
-                if loaded.doc.get_heads() != loaded.before {
+            let before: Vec<Vec<automerge::ChangeHash>> = docs.iter().map(|l| l.before.clone()).collect();
+            for at in store_docs(tx, &elder, &mut docs)? {
+                // One of the page's changes leaves this document unloadable: apply them again one at
+                // a time, keeping each only while the document still loads, and quarantine the rest.
+                let kind = docs[at].kind;
+                let mut fresh = reload(tx, &elder, kind, actor, &[])?;
+                for c in applied.iter().filter(|c| c.doc.kind == kind) {
+                    let mut trial = fresh.doc.clone();
+                    let tried =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut trial, &c.bytes)));
+                    match tried {
+                        Ok((_, Outcome::Applied)) if AutoCommit::load(&trial.save()).is_ok() => {
+                            fresh.doc = trial
+                        }
+                        _ => {
+                            report.applied -= 1;
+                            report.quarantined += 1;
+                            let hash = Change::from_bytes(c.bytes.clone())
+                                .map(|ch| ch.hash().to_string())
+                                .unwrap_or_else(|_| hex::encode(Sha256::digest(&c.bytes)));
+                            quarantine(tx, &c.doc.to_string(), &hash, &c.bytes, "unloadable", stamp)?;
+                        }
+                    }
+                }
+                docs[at] = fresh;
+                let left = store_docs(tx, &elder, std::slice::from_mut(&mut docs[at]))?;
+                if !left.is_empty() {
+                    return Err(Error::Corrupt {
+                        doc: DocId { elder: elder.clone(), kind }.to_string(),
+                        reason: "the stored document with this page's loadable changes does not load".into(),
+                    });
+                }
+            }
+            for (loaded, before) in docs.iter_mut().zip(&before) {
+                if &loaded.doc.get_heads() != before {
                     touched.push(DocId { elder: elder.clone(), kind: loaded.kind });
                 }
             }
-            store_docs(tx, &elder, &mut docs)?;
         }
     }
     report.released += release_quarantine(tx, actor, &mut touched)?;
@@ -695,6 +726,28 @@ fn apply_plain(
         projection::refresh(tx, subject, kinds, actor)?;
     }
     Ok(())
+}
+
+/// Document `kind` of `elder` as stored, with the changes of `applied` that belong to it applied again
+/// in their order. They applied once to the same state, so they apply again; should automerge still
+/// panic, the page is refused as a whole (its transaction rolls back, nothing is lost).
+fn reload(
+    tx: &rusqlite::Transaction<'_>,
+    elder: &ElderId,
+    kind: DocKind,
+    actor: &ActorId,
+    applied: &[&IncomingChange],
+) -> Result<documents::Loaded> {
+    let mut fresh = documents::load_kinds(tx, elder, &[kind], actor)?.pop().expect("the kind is loaded");
+    for earlier in applied.iter().filter(|e| e.doc.kind == kind) {
+        std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut fresh.doc, &earlier.bytes))).map_err(
+            |_| Error::Corrupt {
+                doc: earlier.doc.to_string(),
+                reason: "a change that applied panicked when applied again".into(),
+            },
+        )?;
+    }
+    Ok(fresh)
 }
 
 enum Outcome {
@@ -763,9 +816,21 @@ fn release_quarantine(
         for (hash, doc_id, bytes) in waiting {
             let Ok(doc) = doc_id.parse::<DocId>() else { continue };
             let mut docs = [documents::load_one(tx, &doc.elder, doc.kind, actor)?];
-            match apply_one(&mut docs[0].doc, &bytes).1 {
+            // A change that panics automerge once its dependencies are here stays in quarantine,
+            // refused; the document loaded for it is dropped unsaved.
+            let outcome =
+                std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut docs[0].doc, &bytes).1))
+                    .unwrap_or(Outcome::Refused("rejected"));
+            match outcome {
+                Outcome::Refused("rejected") => {
+                    tx.execute("UPDATE quarantine SET reason = 'rejected' WHERE hash = ?1", [&hash])?;
+                }
+                Outcome::Applied | Outcome::Duplicate
+                    if !store_docs(tx, &doc.elder, &mut docs)?.is_empty() =>
+                {
+                    tx.execute("UPDATE quarantine SET reason = 'unloadable' WHERE hash = ?1", [&hash])?;
+                }
                 Outcome::Applied | Outcome::Duplicate => {
-                    store_docs(tx, &doc.elder, &mut docs)?;
                     tx.execute("DELETE FROM quarantine WHERE hash = ?1", [&hash])?;
                     if !touched.contains(&doc) {
                         touched.push(doc.clone());
@@ -782,11 +847,25 @@ fn release_quarantine(
     }
 }
 
-/// Saves documents changed by applied remote changes (no outbox entries: they came from elsewhere).
-fn store_docs(tx: &rusqlite::Transaction<'_>, elder: &ElderId, docs: &mut [documents::Loaded]) -> Result<()> {
-    for loaded in docs.iter_mut() {
+/// Saves documents changed by applied remote changes (no outbox entries: they came from elsewhere);
+/// returns the positions of those not saved because their saved form does not load again.
+fn store_docs(
+    tx: &rusqlite::Transaction<'_>,
+    elder: &ElderId,
+    docs: &mut [documents::Loaded],
+) -> Result<Vec<usize>> {
+    let mut unloadable = Vec::new();
+    for (i, loaded) in docs.iter_mut().enumerate() {
         let heads = loaded.doc.get_heads();
         if heads == loaded.before {
+            continue;
+        }
+        let data = loaded.doc.save();
+        // What came from elsewhere is stored only if it loads again: a change automerge applies but
+        // whose saved document it cannot read back ("missing ops", found by fuzzing) would make
+        // every later read of the document fail.
+        if AutoCommit::load(&data).is_err() {
+            unloadable.push(i);
             continue;
         }
         let updated = documents::latest_change_time(&mut loaded.doc);
@@ -798,13 +877,13 @@ fn store_docs(tx: &rusqlite::Transaction<'_>, elder: &ElderId, docs: &mut [docum
             DocId { elder: elder.clone(), kind: loaded.kind }.to_string(),
             elder.as_str(),
             loaded.kind.code(),
-            loaded.doc.save(),
+            data,
             heads_text(&heads),
             updated,
         ))?;
         loaded.before = heads;
     }
-    Ok(())
+    Ok(unloadable)
 }
 
 /// Queues an elder's key `k_E`, sealed with the newest office key, to the elder's `keyring` document.

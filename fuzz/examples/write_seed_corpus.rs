@@ -1,9 +1,9 @@
 //! Writes the seed corpus of every target into `fuzz/corpus/<target>/` from real data: changes from a
 //! registry's outbox (elders and a visit), request bodies carrying them, a ledger as CSV and XLSX, ID
 //! numbers valid and not. Run from the repository root:
-//! `cargo run --manifest-path fuzz/Cargo.toml --bin write-seed-corpus`.
+//! `cargo run --manifest-path fuzz/Cargo.toml --example write-seed-corpus`.
 
-use shouwang_core::doc::DocKind;
+use shouwang_core::doc::{DocId, DocKind};
 use shouwang_core::visit::{Checks, Mode, Service, Visit};
 use shouwang_fuzz::{encode, now, registry};
 use shouwang_protocol::{encode_as, Change, DocRef, Format, PushRequest, RedeemRequest, SyncRequest};
@@ -34,18 +34,27 @@ fn main() {
         recorded_at: None,
     };
     store.log_visit(visit, now()).expect("a visit");
+    // As the relay sends them (sealed), and in the clear as the outbox keeps them (the file is a plain
+    // SQLite file here: the targets' registries are not encrypted at rest).
     let outbox = store.outbox_batch(0, 1000, usize::MAX).expect("the outbox");
+    let conn = rusqlite::Connection::open(store.path()).expect("the store's file");
+    let plain: Vec<(String, Vec<u8>)> = conn
+        .prepare("SELECT doc_id, change FROM outbox WHERE what = 0 ORDER BY seq")
+        .and_then(|mut stmt| stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("the outbox in the clear");
     let kind_index = |k: DocKind| DocKind::ALL.iter().position(|x| *x == k).expect("a kind") as u8;
     let elder_index =
         |id: &shouwang_core::elder::ElderId| elders.iter().position(|e| e == id).unwrap_or(0) as u8;
 
-    // apply_changes: one elder's changes, a visit's, and a wrapped body.
+    // apply_changes: one elder's changes and a visit's (in the clear: the target seals them with its
+    // registry's key), a change's body to be wrapped, and envelopes as received.
     let of = |pred: &dyn Fn(&DocKind) -> bool| -> Vec<(u8, u8, Vec<u8>)> {
-        outbox
+        plain
             .iter()
-            .filter(|c| pred(&c.doc.kind))
+            .map(|(doc, bytes)| (doc.parse::<DocId>().expect("a document id"), bytes))
+            .filter(|(doc, _)| pred(&doc.kind))
             .take(12)
-            .map(|c| (elder_index(&c.doc.elder), kind_index(c.doc.kind), c.bytes.clone()))
+            .map(|(doc, bytes)| (elder_index(&doc.elder), kind_index(doc.kind), bytes.clone()))
             .collect()
     };
     write("apply_changes", "record-documents", &encode(&of(&|k| DocKind::RECORD.contains(k))));
@@ -54,7 +63,16 @@ fn main() {
         "visit-and-helper",
         &encode(&of(&|k| matches!(k, DocKind::Visits | DocKind::Helper))),
     );
-    write("apply_changes", "wrapped-body", &encode(&[(0, 0x80, outbox[0].bytes[10..].to_vec())]));
+    // A change chunk: magic (4), checksum (4), type (1), body length (LEB128), body.
+    let first = &plain[0].1;
+    let body_at = 9 + first[9..].iter().position(|b| b & 0x80 == 0).expect("a length") + 1;
+    write("apply_changes", "wrapped-body", &encode(&[(0, 0x80, first[body_at..].to_vec())]));
+    let received: Vec<(u8, u8, Vec<u8>)> = outbox
+        .iter()
+        .take(6)
+        .map(|c| (0x80 | elder_index(&c.doc.elder), kind_index(c.doc.kind), c.bytes.clone()))
+        .collect();
+    write("apply_changes", "sealed-as-received", &encode(&received));
 
     // relay_request: push and sync bodies in every format, a redeem request.
     let changes: Vec<Change> = outbox
