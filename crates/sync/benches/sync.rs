@@ -111,9 +111,10 @@ async fn pull_all(client: &Client, space: &str) -> (usize, usize) {
     }
 }
 
-/// The township device, in a child process: `sync --township-device URL CODE_ELDERS CODE_VISITS`.
+/// The township device, in a child process: `sync --township-device URL CODE_ELDERS CODE_VISITS KEYS`
+/// (KEYS: the key bundle its enrolment QR carries).
 fn township_device(args: &[String]) {
-    let (url, code_elders, code_visits) = (&args[0], &args[1], &args[2]);
+    let (url, code_elders, code_visits, keys) = (&args[0], &args[1], &args[2], &args[3]);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let rss_before = link::status_bytes("VmRSS");
@@ -124,7 +125,9 @@ fn township_device(args: &[String]) {
             .expect("a store");
         let started = Instant::now();
         let cpu = link::process_cpu();
-        shouwang_sync::enrol(&mut store, &proxy.url(), code_elders, "township bench", now()).await.expect("enrolled");
+        shouwang_sync::enrol_with_keys(&mut store, &proxy.url(), code_elders, Some(keys), "township bench", now())
+            .await
+            .expect("enrolled");
         let mut trips = 0;
         let report = shouwang_sync::sync(&mut store, &mut |_| trips += 1, now()).await.expect("a sync");
         let elders_wall = started.elapsed();
@@ -182,9 +185,6 @@ fn main() {
     let appended = data::Visits::generate(&village, 4, 7, Layout::Appended);
     let township = data::elders(5_000, 2027);
     let t_visits = data::Visits::generate(&township, 12, 8, Layout::NewDoc);
-    let actor = automerge::ActorId::from([7u8; 16]);
-    let t_elders: Vec<Change> =
-        township.iter().flat_map(|e| data::elder_changes(e, &actor, 1_763_859_600_000)).collect();
     eprintln!("sync bench: data built in {:.1} s", t0.elapsed().as_secs_f64());
 
     // Bytes: one visit and a village month.
@@ -250,6 +250,41 @@ fn main() {
     // A township's initial sync, against a fresh relay; the device in a child process.
     let relay = link::Relay::start(Backend::Sqlite, 1);
 
+    // What the village offices pushed is sealed with their keys (the relay refuses anything else); the
+    // township device receives the elders' office's key bundle in its enrolment QR.
+    let shm = Path::new("/dev/shm");
+    let offices =
+        if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.expect("a directory");
+    let office = |space: &str| {
+        Store::init(
+            offices.path().join(format!("{space}.sqlite")),
+            space.parse().expect("a code"),
+            "斑竹村",
+            "sichuan",
+            now(),
+        )
+        .expect("an office store")
+    };
+    let mut elders_office = office(VILLAGE);
+    let keys = elders_office
+        .issue_key_bundle(shouwang_core::role::Role::Township, None, None, "township bench", now())
+        .expect("a key bundle")
+        .to_text();
+    // The township's 5,000 elders registered at the office (each with its own key for the sensitive
+    // document, sent sealed with the office key): its outbox, sealed, is what the relay holds.
+    for elder in &township {
+        elders_office.add_elder(elder.clone(), now()).expect("a demo elder");
+    }
+    let t_elders: Vec<Change> = elders_office
+        .outbox_batch(0, usize::MAX >> 1, usize::MAX)
+        .expect("the office's outbox")
+        .into_iter()
+        .map(|c| Change {
+            doc: shouwang_protocol::DocRef { elder: c.doc.elder.to_string(), kind: c.doc.kind.code().into() },
+            bytes: c.bytes,
+        })
+        .collect();
+    let t_visit_changes = sealing::seal_with(&office(VISIT_SPACE), &t_visits.changes);
     let (elders_code, visits_code) = rt.block_on(async {
         let writer =
             Client::new(&relay.url(), Some(token(&relay.url(), relay.code(Role::Committee, VILLAGE)).await))
@@ -260,11 +295,11 @@ fn main() {
             Some(token(&relay.url(), relay.code(Role::Committee, VISIT_SPACE)).await),
         )
         .expect("a client");
-        seed(&writer, VISIT_SPACE, &t_visits.changes).await;
+        seed(&writer, VISIT_SPACE, &t_visit_changes).await;
         (relay.code(Role::Committee, VILLAGE), relay.code(Role::Committee, VISIT_SPACE))
     });
     let child = std::process::Command::new(std::env::current_exe().expect("this binary"))
-        .args(["--township-device", &relay.url(), &elders_code, &visits_code])
+        .args(["--township-device", &relay.url(), &elders_code, &visits_code, &keys])
         .output()
         .expect("the device process");
     assert!(child.status.success(), "device: {}", String::from_utf8_lossy(&child.stderr));

@@ -170,3 +170,19 @@ pub fn json(variants: &[Variant]) -> serde_json::Value {
         })
         .collect()
 }
+
+/// `changes` sealed by `store` as it seals its own (its newest key for each document), as a device of
+/// the store's village pushes them.
+pub fn seal_with(store: &shouwang_core::store::Store, changes: &[Change]) -> Vec<Change> {
+    changes
+        .iter()
+        .map(|c| {
+            let doc: shouwang_core::doc::DocId =
+                format!("{}/{}", c.doc.elder, c.doc.kind).parse().expect("a document id");
+            Change {
+                doc: c.doc.clone(),
+                bytes: store.seal_change(&doc, &c.bytes).expect("a key for the document"),
+            }
+        })
+        .collect()
+}
