@@ -31,7 +31,7 @@ const { values: opt } = parseArgs({
 for (const need of ['bin', 'db', 'base-db']) if (!opt[need]) throw new Error(`--${need} is required`)
 const runs = Number(opt.runs)
 const bin = resolve(opt.bin)
-if (!existsSync(bin)) throw new Error(`no app binary at ${bin}: cargo build -p shouwang-app --features tauri/test`)
+if (!existsSync(bin)) throw new Error(`no app binary at ${bin}: cargo build --workspace --bins --tests`)
 const budget = Number(opt['budget-kb']) * 1000
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`
