@@ -683,9 +683,7 @@ fn apply_plain(
                     let tried =
                         std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut trial, &c.bytes)));
                     match tried {
-                        Ok((_, Outcome::Applied)) if AutoCommit::load(&trial.save()).is_ok() => {
-                            fresh.doc = trial
-                        }
+                        Ok((_, Outcome::Applied)) if loads_again(&trial.save()) => fresh.doc = trial,
                         _ => {
                             report.applied -= 1;
                             report.quarantined += 1;
@@ -861,10 +859,7 @@ fn store_docs(
             continue;
         }
         let data = loaded.doc.save();
-        // What came from elsewhere is stored only if it loads again: a change automerge applies but
-        // whose saved document it cannot read back ("missing ops", found by fuzzing) would make
-        // every later read of the document fail.
-        if AutoCommit::load(&data).is_err() {
+        if !loads_again(&data) {
             unloadable.push(i);
             continue;
         }
@@ -884,6 +879,13 @@ fn store_docs(
         loaded.before = heads;
     }
     Ok(unloadable)
+}
+
+/// Whether a saved document loads again. What came from elsewhere is stored only if it does: a change
+/// automerge applies but whose saved document it cannot read back ("missing ops", found by fuzzing)
+/// would make every later read of the document fail.
+fn loads_again(data: &[u8]) -> bool {
+    AutoCommit::load(data).is_ok()
 }
 
 /// Queues an elder's key `k_E`, sealed with the newest office key, to the elder's `keyring` document.
