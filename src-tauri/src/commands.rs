@@ -425,6 +425,7 @@ pub async fn review(state: State<'_, AppState>) -> AppResult<Review> {
             name: r.name,
             field: r.field,
             values: r.values.iter().map(Value::to_string).collect(),
+            held_from: r.held_from.map(|role| role.zh().to_string()),
         })
         .collect();
     let quarantine = store

@@ -416,6 +416,9 @@ pub struct ReviewEntry {
     pub field: String,
     /// Every value written, as JSON text.
     pub values: Vec<String>,
+    /// For a change held because the role that pushed it may not write the field (a helper's tablet
+    /// rewriting a card's name): that role, as the UI names it (`互助员`); the change was not applied.
+    pub held_from: Option<String>,
 }
 
 /// A change held back because it could not be applied.

@@ -98,6 +98,18 @@ impl Device {
             .unwrap_or_else(|e| panic!("{} cannot enrol: {e}", self.name));
     }
 
+    /// Enrols as a thief does with a stolen code on a store of their own: the store made its own village
+    /// keys, so the relay (which holds the real office's key) answers that the office key differs; the
+    /// device is enrolled all the same, its token usable. Any other failure panics.
+    pub fn enrol_stolen(&mut self, url: &str, code: &str) {
+        let name = self.name.clone();
+        match self.runtime.block_on(shouwang_sync::enrol(&mut self.store, url, code, &name, now())) {
+            Ok(_) => {}
+            Err(SyncError::Refused { kind, .. }) if kind == "office_key_mismatch" => {}
+            Err(e) => panic!("{} cannot enrol: {e}", self.name),
+        }
+    }
+
     /// Imports a key bundle that `issuer` (a committee device holding the village's root) issues for a
     /// device of `role` (a family phone: for `elder`): how a device gets its keys, by QR code, never
     /// through the relay.
@@ -111,6 +123,35 @@ impl Device {
         self.store
             .import_key_bundle(&bundle.to_text(), now())
             .unwrap_or_else(|e| panic!("{} cannot import keys: {e}", self.name));
+    }
+
+    /// A helper's tablet: imports the helper keys `issuer` issues for `helper` and enrols with a code of
+    /// the relay's that names the helper, so the relay routes it that helper's elders.
+    pub fn enrol_helper(&mut self, relay: &crate::relay::RelayProcess, issuer: &mut Device, helper: &str) {
+        let bundle = issuer
+            .store
+            .issue_key_bundle(shouwang_core::role::Role::Helper, None, Some(helper), &self.name, now())
+            .unwrap_or_else(|e| panic!("{} cannot issue keys: {e}", issuer.name));
+        self.store
+            .import_key_bundle(&bundle.to_text(), now())
+            .unwrap_or_else(|e| panic!("{} cannot import keys: {e}", self.name));
+        self.enrol(&relay.url(), &relay.enroll_helper(crate::device::VILLAGE, helper));
+    }
+
+    /// The helper with the most elders on this (office) device: the one a test gives a tablet.
+    pub fn busiest_helper(&self) -> shouwang_core::store::HelperRow {
+        let mut helpers = self.store.helpers().expect("the helpers");
+        helpers.sort_by_key(|h| std::cmp::Reverse(h.elders));
+        helpers.into_iter().next().expect("a helper")
+    }
+
+    /// The bytes of this device's store file and its write-ahead log, for searching what it holds.
+    pub fn file_bytes(&self) -> Vec<u8> {
+        let mut bytes = std::fs::read(self.path()).expect("the store file");
+        if let Ok(wal) = std::fs::read(format!("{}-wal", self.path().display())) {
+            bytes.extend(wal);
+        }
+        bytes
     }
 
     /// Imports `issuer`'s keys for `role` (see [`Device::keys_from`]), then enrols with a one-time code.
@@ -150,6 +191,32 @@ impl Device {
         let relay = shouwang_sync::Relay::new(&state.relay, Some(state.token))?;
         let request = shouwang_protocol::PushRequest { changes };
         Ok(self.runtime.block_on(relay.push(space, &request))?.0)
+    }
+
+    /// Pushes `changes` straight to `space` with this device's token, as an attacker holding the token
+    /// would (not through the engine or the store): the relay's answer, its status and JSON error
+    /// body (`null` on success).
+    pub fn push_raw(
+        &mut self,
+        space: &str,
+        changes: Vec<shouwang_protocol::Change>,
+    ) -> (u16, serde_json::Value) {
+        let state = self.store.sync_state().expect("the sync state").expect("enrolled");
+        let body = shouwang_protocol::encode(&shouwang_protocol::PushRequest { changes });
+        let url = format!("{}/v1/spaces/{space}/changes", state.relay);
+        self.runtime.block_on(async {
+            let response = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(&state.token)
+                .header("content-type", shouwang_protocol::CONTENT_TYPE)
+                .body(body)
+                .send()
+                .await
+                .expect("the relay answers");
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.expect("a body");
+            (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+        })
     }
 
     /// Registers an elder; returns their id.
@@ -219,7 +286,12 @@ impl Device {
 
 /// Whether a sync moved nothing: nothing sent, nothing new received, no epoch change.
 pub fn is_quiet(report: &Report) -> bool {
-    report.sent == 0 && report.received.applied == 0 && report.received.released == 0 && !report.epoch_changed
+    report.sent == 0
+        && report.received.applied == 0
+        && report.received.released == 0
+        && !report.epoch_changed
+        && !report.routes_sent
+        && !report.routed_list
 }
 
 /// Syncs every device in turn, round after round, until a whole round moves nothing. Returns the

@@ -127,6 +127,29 @@ impl RelayProcess {
             .to_string()
     }
 
+    /// The relay's whole database as bytes, for searching what it holds: every file of its data
+    /// directory (the SQLite file and its write-ahead log), or a dump of its PostgreSQL database.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        match &self.backend {
+            Backend::Postgres(url) => bytes.extend(crate::postgres::dump(url)),
+            Backend::Sqlite => {
+                let mut dirs = vec![self.data().to_path_buf()];
+                while let Some(dir) = dirs.pop() {
+                    for entry in std::fs::read_dir(&dir).expect("the data directory") {
+                        let path = entry.expect("an entry").path();
+                        if path.is_dir() {
+                            dirs.push(path);
+                        } else {
+                            bytes.extend(std::fs::read(&path).expect("a file of the relay"));
+                        }
+                    }
+                }
+            }
+        }
+        bytes
+    }
+
     /// Runs `shouwang-relay restored` (the relay must be stopped): the store gets a new epoch.
     pub fn restored(&self) -> String {
         self.admin(&["restored"])

@@ -174,7 +174,8 @@ fn connect(path: &Path) -> Connection {
 /// The baseline's write: the same validation as the store, then the projection's rows as plain INSERTs.
 fn baseline_insert(conn: &mut Connection, mut e: Elder, ctx: &Context, stamp: &str) -> rusqlite::Result<()> {
     validate_elder(&mut e, ctx).expect("demo elders are valid");
-    let id = ElderId::from_id_number(e.id_number.as_deref().expect("demo elders have ID numbers"));
+    // Keyed as the store keys it (an HMAC with the village's id key): the baseline does the same work.
+    let id = ElderId::keyed(&[7; 32], e.id_number.as_deref().expect("demo elders have ID numbers"));
     let income: Vec<&str> = e.income_sources.iter().map(|s| s.code()).collect();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.prepare_cached(

@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn split_and_join_give_back_the_record() {
-        let elder = sample_elder();
+        let elder = Elder { id: Some(ElderId::random()), ..sample_elder() };
         let parts = split(&elder).into_iter().map(|(kind, mut m)| {
             m.retain(|k, _| kind.fields().contains(&k.as_str()));
             m
@@ -276,6 +276,12 @@ mod tests {
                 .collect();
             assert_eq!(here, role.readable_kinds(), "{role}");
         }
+    }
+
+    #[test]
+    fn the_kinds_about_an_elder_are_the_relays_routed_kinds() {
+        let here: Vec<&str> = DocKind::ALL.iter().filter(|k| k.is_elder_kind()).map(|k| k.code()).collect();
+        assert_eq!(here, shouwang_protocol::ELDER_KINDS);
     }
 
     #[test]

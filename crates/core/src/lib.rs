@@ -39,3 +39,4 @@ pub mod validate;
 pub mod vault;
 pub mod view;
 pub mod visit;
+pub mod write_rules;

@@ -48,8 +48,11 @@ crate::elder::choice! {
         FamilyCalls = "family_calls" / "家属来电",
         /// The contact card 明白卡 of an elder.
         Card = "card" / "明白卡",
-        /// Consent records of an elder: read them, record or withdraw one.
+        /// Consent records of an elder: read them.
         Consent = "consent" / "知情同意",
+        /// Record or withdraw a consent: the office's, since consents live in the elder's `profile`
+        /// document, which only the committee writes (a helper brings the signed form to the office).
+        RecordConsent = "record_consent" / "登记知情同意",
         /// The audit log 审计日志: read or verify it.
         Audit = "audit" / "审计日志",
         /// Export everything held on one elder (PIPL 查阅复制权).
@@ -97,7 +100,8 @@ impl Operation {
             Operation::Visits => "read this elder's visits or cases",
             Operation::FamilyCalls => "read or log this elder's family calls",
             Operation::Card => "read this elder's card",
-            Operation::Consent => "read or record this elder's consent",
+            Operation::Consent => "read this elder's consent",
+            Operation::RecordConsent => "record or withdraw this elder's consent",
             Operation::Audit => "read the audit log",
             Operation::ExportElder => "export an elder's data",
         }
@@ -117,6 +121,7 @@ impl Operation {
                 | Operation::ReviewConflicts
                 | Operation::Audit
                 | Operation::ExportElder
+                | Operation::RecordConsent
         )
     }
 }

@@ -27,6 +27,21 @@ pub const KINDS: [&str; 14] = [
     "audit",
 ];
 
+/// The kinds whose subject is an elder: what the routing of a helper's tablet covers (the relay hands
+/// it these of its routed elders only) and what a tablet forgets of an elder routed away.
+pub const ELDER_KINDS: [&str; 10] = [
+    "card",
+    "family",
+    "profile",
+    "sensitive",
+    "assignment",
+    "visits",
+    "cases",
+    "risk",
+    "agreement",
+    "keyring",
+];
+
 /// A field that failed validation, named as it is on the wire (`changes[3].bytes`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]

@@ -9,15 +9,19 @@
 //! 4       1     alg          1 = XChaCha20-Poly1305 (24-byte nonce), 2 = SM4-GCM (12-byte nonce)
 //! 5       1     what         0 = a document change, 1 = an elder's key, 2 = an erasure, 3 = a key package
 //! 6       1     flags        bit 0: the plaintext was zstd-compressed (protocol dictionary) before sealing
+//!                            bit 1: signed, the last 64 bytes are the office's signature
 //! 7       4     generation   the key generation that sealed it, u32 little-endian
 //! 11      n     nonce        n = 24 or 12, by alg
 //! 11+n    ≥16   ciphertext   the AEAD's output, its 16-byte tag last
+//! [end-64 64    signature    signed envelopes only: Ed25519 by the office signing key of `generation`
+//!                            over `office::erasure_message(aad, ciphertext)`]
 //! ```
 //!
 //! The associated data binds an envelope to its place: the header bytes, the space and the document
 //! address ([`aad`]), so the relay cannot move a change to another document or village unnoticed.
 //! The relay acts on `what` for one thing only: an erasure (`2`) addressed to an elder's `keyring`
-//! document makes it drop what it holds of that elder.
+//! document makes it drop what it holds of that elder — only when the envelope is signed
+//! ([`FLAG_SIGNED`]) by the village's office key the relay holds ([`crate::office`]).
 
 use crate::{DocRef, InvalidField};
 
@@ -32,6 +36,10 @@ pub const FIXED_LEN: usize = 11;
 
 /// Flag bit 0: the plaintext was zstd-compressed with the protocol dictionary before sealing.
 pub const FLAG_COMPRESSED: u8 = 0b1;
+
+/// Flag bit 1: the envelope ends with a 64-byte Ed25519 signature by the village's office signing key
+/// ([`crate::office`]), over [`signed_parts`]' message. Every erasure carries one.
+pub const FLAG_SIGNED: u8 = 0b10;
 
 /// The cipher that sealed an envelope, recorded in every envelope (a deployment chooses one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,7 +128,7 @@ impl What {
     }
 }
 
-/// An envelope's parsed header; the ciphertext is `bytes[header_len..]`.
+/// An envelope's parsed header; the ciphertext is `bytes[header_len..body_end]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     /// The cipher.
@@ -135,6 +143,9 @@ pub struct Header {
     pub nonce: Vec<u8>,
     /// Where the ciphertext starts.
     pub header_len: usize,
+    /// Where the ciphertext ends: the envelope's length, or for a signed envelope where its signature
+    /// starts.
+    pub body_end: usize,
 }
 
 fn bad(reason: &'static str) -> InvalidField {
@@ -165,15 +176,36 @@ pub fn parse(bytes: &[u8]) -> Result<Header, InvalidField> {
     let alg = Alg::from_code(bytes[4]).ok_or_else(|| bad("names an unknown cipher"))?;
     let what = What::from_code(bytes[5]).ok_or_else(|| bad("carries an unknown kind of content"))?;
     let flags = bytes[6];
-    if flags & !FLAG_COMPRESSED != 0 {
+    if flags & !(FLAG_COMPRESSED | FLAG_SIGNED) != 0 {
         return Err(bad("has unknown flags"));
     }
     let generation = u32::from_le_bytes([bytes[7], bytes[8], bytes[9], bytes[10]]);
     let header_len = FIXED_LEN + alg.nonce_len();
-    if bytes.len() < header_len + TAG_LEN {
+    let signature_len = if flags & FLAG_SIGNED != 0 { crate::office::SIGNATURE_LEN } else { 0 };
+    if bytes.len() < header_len + TAG_LEN + signature_len {
         return Err(bad("is too short for its nonce and tag"));
     }
-    Ok(Header { alg, what, flags, generation, nonce: bytes[FIXED_LEN..header_len].to_vec(), header_len })
+    let nonce = bytes[FIXED_LEN..header_len].to_vec();
+    Ok(Header { alg, what, flags, generation, nonce, header_len, body_end: bytes.len() - signature_len })
+}
+
+/// What the signature of a signed envelope signs ([`crate::office::erasure_message`] of its associated
+/// data and ciphertext), and the signature; `None` for an envelope that is not signed or not an
+/// envelope.
+pub fn signed_parts<'a>(bytes: &'a [u8], space: &str, doc: &DocRef) -> Option<(Vec<u8>, &'a [u8])> {
+    let header = parse(bytes).ok()?;
+    if header.flags & FLAG_SIGNED == 0 {
+        return None;
+    }
+    let aad = aad(&bytes[..header.header_len], space, doc);
+    let message = crate::office::erasure_message(&aad, &bytes[header.header_len..header.body_end]);
+    Some((message, &bytes[header.body_end..]))
+}
+
+/// Whether the envelope is signed by the office `key` (32 bytes, [`crate::office`]) for its place.
+pub fn signed_by(bytes: &[u8], space: &str, doc: &DocRef, key: &[u8]) -> bool {
+    signed_parts(bytes, space, doc)
+        .is_some_and(|(message, signature)| crate::office::verify(key, &message, signature))
 }
 
 /// The associated data an envelope is sealed with: its header bytes, the space (village code) and the
@@ -200,11 +232,24 @@ pub fn sample(what: What, body: &[u8]) -> Vec<u8> {
         generation: 1,
         nonce: digest[..24].to_vec(),
         header_len: FIXED_LEN + 24,
+        body_end: 0,
     };
     let mut out = header.to_bytes();
     out.extend_from_slice(body);
     out.extend_from_slice(&digest[..TAG_LEN]);
     out
+}
+
+/// [`sample`] signed ([`FLAG_SIGNED`]) with the office signing key of `seed` for `doc` in `space`: an
+/// erasure as an office device signs it, for the relay's tests and tools (another seed: a forgery).
+pub fn signed_sample(what: What, body: &[u8], space: &str, doc: &DocRef, seed: &[u8; 32]) -> Vec<u8> {
+    let mut bytes = sample(what, body);
+    bytes[6] |= FLAG_SIGNED;
+    bytes.extend_from_slice(&[0; crate::office::SIGNATURE_LEN]);
+    let (message, _) = signed_parts(&bytes, space, doc).expect("a signed envelope");
+    bytes.truncate(bytes.len() - crate::office::SIGNATURE_LEN);
+    bytes.extend_from_slice(&crate::office::sign(seed, &message));
+    bytes
 }
 
 #[cfg(test)]
@@ -228,6 +273,25 @@ mod tests {
         }
         // An automerge change in the clear is not an envelope: the relay refuses plaintext.
         assert!(parse(&crate::change_chunk(&[7; 100])).is_err());
+    }
+
+    #[test]
+    fn a_signed_envelope_verifies_only_under_its_key_and_at_its_place() {
+        let seed = [9u8; 32];
+        let doc = DocRef { elder: "a".repeat(32), kind: "keyring".into() };
+        let env = signed_sample(What::Erasure, b"sealed erasure", "511902106202", &doc, &seed);
+        let key = crate::office::public_key(&seed);
+        assert!(signed_by(&env, "511902106202", &doc, &key));
+        assert_eq!(parse(&env).unwrap().body_end, env.len() - 64);
+        assert!(!signed_by(&env, "511902106203", &doc, &key), "another village");
+        let other = DocRef { elder: "b".repeat(32), kind: "keyring".into() };
+        assert!(!signed_by(&env, "511902106202", &other, &key), "another elder");
+        assert!(!signed_by(&env, "511902106202", &doc, &crate::office::public_key(&[8; 32])));
+        let mut spoiled = env.clone();
+        spoiled[40] ^= 1;
+        assert!(!signed_by(&spoiled, "511902106202", &doc, &key), "a changed ciphertext");
+        // Without the flag there is no signature to check.
+        assert!(!signed_by(&sample(What::Erasure, b"x"), "511902106202", &doc, &key));
     }
 
     #[test]

@@ -34,15 +34,17 @@ pub mod dictionary;
 pub mod envelope;
 pub mod limits;
 mod messages;
+pub mod office;
 mod role;
 pub mod space;
 mod wire;
 
-pub use change::{batch_digest, change_chunk, change_hash, Change, DocRef, InvalidField, KINDS};
+pub use change::{batch_digest, change_chunk, change_hash, Change, DocRef, InvalidField, ELDER_KINDS, KINDS};
 pub use messages::{
-    DeviceInfo, DevicesResponse, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest, FamilyCodeResponse,
-    PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse,
-    SyncRequest, SyncResponse,
+    routes_digest, DeviceInfo, DevicesResponse, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest,
+    FamilyCodeResponse, HelperRoutes, PullResponse, PushRequest, PushResponse, RedeemRequest,
+    RedeemRequestV1, RedeemResponse, RedeemResponseV1, RoutesAck, RoutesRequest, SpacesResponse, SyncRequest,
+    SyncResponse,
 };
 pub use role::Role;
 pub use wire::{

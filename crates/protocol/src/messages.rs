@@ -2,6 +2,7 @@
 //! created with its store and changed when the store is restored from a backup, so that a device whose
 //! cursor is from another epoch knows to push everything again and pull from zero.
 
+use crate::office::OfficeKey;
 use crate::{Change, Role};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,15 @@ pub struct PullResponse {
     /// The space's head sequence number when the page was read; `latest - after` bounds what is left
     /// to pull, for progress bars.
     pub latest: u64,
+    /// The role of the device that first pushed each change, in the order of `changes`, as the relay
+    /// knows it from that device's token: a receiving device refuses, field by field, what that role
+    /// may not write.
+    pub pushers: Vec<Role>,
+    /// The routing the pulling device depends on: for a helper's tablet the version of its helper's
+    /// routing list (changed when an elder is routed to it or away; then it asks
+    /// `GET /v1/spaces/{space}/routes`), for a committee device a digest of the space's whole routing
+    /// table (it sends its own when they differ), 0 for the others.
+    pub routes: u64,
 }
 
 /// `POST /v1/spaces/{space}/sync`: a push and a pull in one round trip. The relay reads the page after
@@ -86,6 +96,25 @@ pub struct RedeemRequest {
     pub code: String,
     /// A name for the device, shown in `shouwang-relay devices list`.
     pub device_name: String,
+    /// An office device holding the village's root: its office key, which the relay keeps for the
+    /// village if it holds none yet (the village's first office enrols it), and which verifies every
+    /// erasure after ([`crate::office`]). Last, so an older relay ignores it.
+    pub office_key: Option<OfficeKey>,
+}
+
+/// [`RedeemRequest`] as devices sent it before the office key: what the relay falls back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemRequestV1 {
+    /// The code.
+    pub code: String,
+    /// The device's name.
+    pub device_name: String,
+}
+
+impl From<RedeemRequestV1> for RedeemRequest {
+    fn from(v: RedeemRequestV1) -> RedeemRequest {
+        RedeemRequest { code: v.code, device_name: v.device_name, office_key: None }
+    }
 }
 
 /// The answer to a redeemed code: the token to send as `Authorization: Bearer <token>`.
@@ -107,6 +136,10 @@ pub struct RedeemResponse {
     /// a device built before it reads a newer relay's answer (postcard ignores trailing bytes); a newer
     /// device reads an older relay's answer as [`RedeemResponseV1`].
     pub helper: Option<String>,
+    /// For a committee device, the village's office key the relay holds now (its own, if it was the
+    /// first to enrol): a device finding another there knows the village was enrolled by a device
+    /// without the office's keys.
+    pub office_key: Option<OfficeKey>,
 }
 
 /// [`RedeemResponse`] as relays before the helper binding answered: what a newer device falls back to.
@@ -129,8 +162,72 @@ pub struct RedeemResponseV1 {
 impl From<RedeemResponseV1> for RedeemResponse {
     fn from(v: RedeemResponseV1) -> RedeemResponse {
         let RedeemResponseV1 { token, device_id, role, scope, elder, epoch } = v;
-        RedeemResponse { token, device_id, role, scope, elder, epoch, helper: None }
+        RedeemResponse { token, device_id, role, scope, elder, epoch, helper: None, office_key: None }
     }
+}
+
+/// `PUT /v1/spaces/{space}/routes`: the committee's routing table for its village, whole: for each helper
+/// (the subject id of their `helper` document) the subjects (elders) whose documents their tablet
+/// receives. Pseudonymous ids only; the relay learns nothing else of an elder. Signed with the
+/// village's office key: a committee token alone (a stolen code) cannot reroute the village.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutesRequest {
+    /// `(helper, subjects)`, each helper once.
+    pub routes: Vec<(String, Vec<String>)>,
+    /// Ed25519 signature by the office key the relay holds over
+    /// [`office::routes_message`](crate::office::routes_message) of the table's digest.
+    pub signature: Vec<u8>,
+}
+
+impl RoutesRequest {
+    /// The digest of the table this request carries ([`routes_digest`]).
+    pub fn digest(&self) -> u64 {
+        routes_digest(
+            self.routes
+                .iter()
+                .flat_map(|(h, subjects)| subjects.iter().map(move |s| (h.as_str(), s.as_str()))),
+        )
+    }
+}
+
+/// The answer to a [`RoutesRequest`], once stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutesAck {
+    /// The relay's epoch.
+    pub epoch: String,
+    /// The digest of the space's routing table now ([`routes_digest`]), as pulls report it.
+    pub digest: u64,
+}
+
+/// `GET /v1/spaces/{space}/routes`: a helper's tablet asks which subjects are routed to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelperRoutes {
+    /// The relay's epoch.
+    pub epoch: String,
+    /// The version of its routing list (as pulls report it in `routes`).
+    pub version: u64,
+    /// Each subject routed to it, with the version at which it was (last) routed: a tablet that saw an
+    /// earlier version fetches that subject's history (`GET …/changes?subject=S&upto=N`).
+    pub subjects: Vec<(String, u64)>,
+}
+
+/// The digest of a routing table that pulls report to a committee device: the first 8 bytes of the
+/// SHA-256 of its `(helper, subject)` pairs, sorted, each as `helper/subject\n`, as a little-endian
+/// number. Two tables with the same pairs have the same digest, in whatever order they were given.
+pub fn routes_digest<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<(&str, &str)> = pairs.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut sha = Sha256::new();
+    for (helper, subject) in sorted {
+        sha.update(helper.as_bytes());
+        sha.update(b"/");
+        sha.update(subject.as_bytes());
+        sha.update(b"\n");
+    }
+    let full: [u8; 32] = sha.finalize().into();
+    u64::from_le_bytes(full[..8].try_into().expect("8 bytes"))
 }
 
 /// `POST /v1/enrolments`: a committee device asks for a one-time code that enrols a family device for
@@ -254,6 +351,7 @@ mod tests {
             elder: None,
             epoch: "e".into(),
             helper: Some("b".repeat(32)),
+            office_key: None,
         };
         let old: RedeemResponseV1 = decode(&encode(&new)).unwrap();
         assert_eq!(old.device_id, "d");
@@ -261,5 +359,28 @@ mod tests {
         assert!(decode::<RedeemResponse>(&back).is_err());
         let read: RedeemResponse = decode::<RedeemResponseV1>(&back).unwrap().into();
         assert_eq!(read, RedeemResponse { helper: None, ..new });
+    }
+
+    #[test]
+    fn a_redeem_request_without_an_office_key_still_reads() {
+        let old = RedeemRequestV1 { code: "c".into(), device_name: "n".into() };
+        let bytes = encode(&old);
+        assert!(decode::<RedeemRequest>(&bytes).is_err());
+        let read: RedeemRequest = decode::<RedeemRequestV1>(&bytes).unwrap().into();
+        assert_eq!(read.office_key, None);
+        let new = RedeemRequest {
+            code: "c".into(),
+            device_name: "n".into(),
+            office_key: Some(OfficeKey { generation: 1, key: vec![3; 32] }),
+        };
+        assert_eq!(decode::<RedeemRequest>(&encode(&new)).unwrap(), new);
+    }
+
+    #[test]
+    fn a_routing_digest_depends_on_the_pairs_not_their_order() {
+        let a = routes_digest([("h1", "e1"), ("h2", "e2")]);
+        assert_eq!(a, routes_digest([("h2", "e2"), ("h1", "e1"), ("h1", "e1")]));
+        assert_ne!(a, routes_digest([("h1", "e2"), ("h2", "e1")]));
+        assert_ne!(routes_digest([]), a);
     }
 }

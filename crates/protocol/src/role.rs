@@ -49,6 +49,21 @@ impl Role {
             Role::Committee | Role::Township => &crate::KINDS,
         }
     }
+
+    /// The document kinds this role may write, which the relay enforces by kind (403 naming
+    /// `changes[i].doc`): what the role's own screens write. A helper logs visits and cases, the visit's
+    /// date on the card (`card.last_visit`), the family's calls (`family.calls`) and its device's audit
+    /// log; a family phone its own elder's `family` document (its whereabouts and phone); the committee
+    /// everything; a township office nothing. Within a kind, receiving devices refuse field by field what
+    /// the pushing role may not write (`shouwang_core::doc::DocKind::written_by`).
+    pub fn writable_kinds(self) -> &'static [&'static str] {
+        match self {
+            Role::Helper => &["card", "family", "visits", "cases", "audit"],
+            Role::Committee => &crate::KINDS,
+            Role::Township => &[],
+            Role::Family => &["family"],
+        }
+    }
 }
 
 impl fmt::Display for Role {
@@ -78,5 +93,21 @@ mod tests {
             }
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn only_the_committee_writes_the_record_the_office_keeps() {
+        for kind in
+            ["profile", "sensitive", "risk", "agreement", "assignment", "helper", "org", "keyring", "keys"]
+        {
+            for role in Role::ALL {
+                assert_eq!(role.writable_kinds().contains(&kind), role == Role::Committee, "{role} {kind}");
+            }
+        }
+        for role in Role::ALL {
+            for kind in role.writable_kinds() {
+                assert!(crate::KINDS.contains(kind), "{kind}");
+            }
+        }
     }
 }

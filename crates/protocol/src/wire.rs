@@ -132,14 +132,22 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Change, DocRef, PullResponse, PushRequest};
+    use crate::{Change, DocRef, PullResponse, PushRequest, Role};
 
     fn pull() -> PullResponse {
         let change = Change {
             doc: DocRef { elder: "ab".repeat(16), kind: "profile".into() },
             bytes: crate::change_chunk(&[7; 300]),
         };
-        PullResponse { epoch: "e".into(), changes: vec![(4, change)], next: 4, more: false, latest: 4 }
+        PullResponse {
+            epoch: "e".into(),
+            changes: vec![(4, change)],
+            next: 4,
+            more: false,
+            latest: 4,
+            pushers: vec![Role::Helper],
+            routes: 0,
+        }
     }
 
     #[test]

@@ -1,25 +1,35 @@
 //! Who may read and write what: the relay's scope rules, as pure functions of a [`Device`].
 //!
-//! | role | reads | writes |
+//! | role | reads | writes ([`Role::writable_kinds`]) |
 //! |---|---|---|
-//! | helper | its village: card, family, profile, assignment, visits, cases, helper, org, keys (not sensitive, risk, agreement, keyring, audit) | its village, except `keyring` and `keys` |
-//! | committee | its village: every kind | its village: every kind, erasures included |
+//! | helper | its village: card, family, profile, assignment, visits, cases, helper, org, keys (not sensitive, risk, agreement, keyring, audit); of the kinds about an elder, only the elders its committee routed to its helper | its village: card, family, visits, cases, audit |
+//! | committee | its village: every kind | its village: every kind, erasures signed by the office key included |
 //! | township | every village under its code: every kind | nothing |
 //! | family | its elder's card, family and keys documents | its elder's family document |
+//!
+//! A helper's tablet receives of the kinds about an elder ([`crate::store::ELDER_KINDS`]) only the
+//! elders routed to its helper by the committee's routing table (pseudonymous subject ids,
+//! `PUT /v1/spaces/{space}/routes`); one bound to no helper receives no elder's documents. The relay
+//! refuses a push by kind; each receiving device refuses, field by field, what the pusher's role may
+//! not write within a kind (a helper's change to a card may carry the visit's date, not the name), from
+//! the role each pull reports with every change.
 //!
 //! A document's subject is an elder, a helper (`helper`), a village's organisation (`org`) or a device
 //! (`audit`, a device's audit log); a family device's filter keys on its elder's id, so other subjects
 //! never reach it. Every subject is 32 lowercase hex digits ([`DocRef::validate`](shouwang_protocol::DocRef::validate)),
 //! for `audit` too. Keys (`keyring`: an elder's own key or its erasure; `keys`: a new key generation
 //! sealed for one device) come only from the office, the village committee. An envelope whose header says
-//! it is an erasure ([`What::Erasure`]) is accepted only from a committee device and only addressed to an
-//! elder's `keyring` document: that is the one envelope the relay acts on ([`crate::store`] drops the
+//! it is an erasure ([`What::Erasure`]) is accepted only from a committee device, only addressed to an
+//! elder's `keyring` document and only signed by the village's office key ([`erasure_is_signed`]; a
+//! committee token alone, a stolen code redeemed without the office's keys, cannot erase): that is the
+//! one envelope the relay acts on ([`crate::store`] drops the
 //! elder's other changes in the same transaction). A stored erasure is sent to every device that reads
 //! the space (a family phone: its own elder's), though helpers and families read no `keyring`: each of
 //! them may hold something of the elder to destroy, and the erasure holds nothing else.
 
 use crate::store::{Device, ReadFilter};
 use shouwang_protocol::envelope::{self, What};
+use shouwang_protocol::office::OfficeKey;
 use shouwang_protocol::{space, Change, Role};
 
 /// Whether the device may read anything in `space`.
@@ -32,21 +42,23 @@ pub fn may_write_space(device: &Device, space_code: &str) -> bool {
     device.role != Role::Township && device.scope == space_code && space::is_village(space_code)
 }
 
-/// The document kinds only a committee device writes: an elder's key (and its erasure) and the key
-/// packages of a rotation.
-pub const COMMITTEE_ONLY: [&str; 2] = ["keyring", "keys"];
-
-/// Whether the device may write this change (in a space it may write to). The change has been
-/// validated: its address is well-formed and its bytes are an envelope.
+/// Whether the device may write this change (in a space it may write to): its role writes the kind
+/// ([`Role::writable_kinds`]), a family phone only its own elder's, and an erasure comes only from a
+/// committee and only to an elder's `keyring` (whose signature [`erasure_is_signed`] then checks). The
+/// change has been validated: its address is well-formed and its bytes are an envelope.
 pub fn may_write_change(device: &Device, change: &Change) -> bool {
     let kind = change.doc.kind.as_str();
-    let erasure = is_erasure(change);
-    match device.role {
-        Role::Committee => !erasure || kind == "keyring",
-        Role::Helper => !erasure && !COMMITTEE_ONLY.contains(&kind),
-        Role::Township => false,
-        Role::Family => !erasure && device.elder.as_deref() == Some(&change.doc.elder) && kind == "family",
+    if is_erasure(change) {
+        return device.role == Role::Committee && kind == "keyring";
     }
+    device.role.writable_kinds().contains(&kind)
+        && (device.role != Role::Family || device.elder.as_deref() == Some(&change.doc.elder))
+}
+
+/// Whether an erasure envelope is signed by the village's office key `office` (none yet: no erasure
+/// is signed).
+pub fn erasure_is_signed(space_code: &str, change: &Change, office: Option<&OfficeKey>) -> bool {
+    office.is_some_and(|key| envelope::signed_by(&change.bytes, space_code, &change.doc, &key.key))
 }
 
 /// Whether the change's envelope says it carries an erasure ([`What::Erasure`]); only a committee
@@ -55,12 +67,16 @@ pub fn is_erasure(change: &Change) -> bool {
     envelope::parse(&change.bytes).is_ok_and(|h| h.what == What::Erasure)
 }
 
-/// What a pull by this device returns: never the changes it pushed itself, which it has.
+/// What a pull by this device returns: never the changes it pushed itself, which it has; for a
+/// helper's tablet, of the kinds about an elder only its routed elders.
 pub fn read_filter(device: &Device) -> ReadFilter {
     ReadFilter {
         kinds: device.role.readable_kinds(),
         elder: if device.role == Role::Family { device.elder.clone() } else { None },
         device: Some(device.id.clone()),
+        routed_to: (device.role == Role::Helper).then(|| device.helper.clone()),
+        subject: None,
+        upto: None,
     }
 }
 
@@ -153,6 +169,11 @@ mod tests {
                 })
                 .collect();
         store.push("511902106202", &pushed, 0).unwrap();
+        // A helper's tablet bound to no helper receives helpers and the organisation, no elder.
+        assert_eq!(store.pull("511902106202", 0, 100, &helper).unwrap().changes.len(), 2);
+        store.put_routes("511902106202", &[("h".repeat(32), vec!["a".repeat(32)])]).unwrap();
+        let helper =
+            read_filter(&Device { helper: Some("h".repeat(32)), ..device(Role::Helper, "511902106202") });
         let seen: Vec<String> = store
             .pull("511902106202", 0, 100, &filter)
             .unwrap()
@@ -182,8 +203,9 @@ mod tests {
             })
             .collect();
         store.push(village, &pushed, 0).unwrap();
+        store.put_routes(village, &[("h".repeat(32), vec!["a".repeat(32)])]).unwrap();
         let kinds = |role: Role, scope: &str| -> Vec<String> {
-            let filter = read_filter(&device(role, scope));
+            let filter = read_filter(&Device { helper: Some("h".repeat(32)), ..device(role, scope) });
             let pulled = store.pull(village, 0, 100, &filter).unwrap().changes;
             pulled.into_iter().map(|(_, c)| c.doc.kind).collect()
         };
@@ -204,7 +226,7 @@ mod tests {
         };
         let (helper, committee) = (device(Role::Helper, village), device(Role::Committee, village));
         let family = device(Role::Family, village);
-        for kind in COMMITTEE_ONLY {
+        for kind in ["keyring", "keys"] {
             assert!(may_write_change(&committee, &sealed(kind, What::ElderKey)), "committee {kind}");
             assert!(!may_write_change(&helper, &sealed(kind, What::KeyPackage)), "helper {kind}");
             assert!(!may_write_change(&family, &sealed(kind, What::KeyPackage)), "family {kind}");
@@ -220,5 +242,35 @@ mod tests {
         assert!(!may_write_change(&family, &sealed("family", What::Erasure)));
         assert!(is_erasure(&sealed("keyring", What::Erasure)));
         assert!(!is_erasure(&sealed("keyring", What::ElderKey)));
+    }
+
+    #[test]
+    fn a_helper_writes_what_its_screens_write_and_nothing_the_office_keeps() {
+        let helper = device(Role::Helper, "511902106202");
+        for kind in ["card", "family", "visits", "cases", "audit"] {
+            assert!(may_write_change(&helper, &change('a', kind)), "{kind}");
+        }
+        for kind in
+            ["profile", "sensitive", "risk", "agreement", "assignment", "helper", "org", "keyring", "keys"]
+        {
+            assert!(!may_write_change(&helper, &change('a', kind)), "{kind}");
+        }
+        let township = device(Role::Township, "511902106000");
+        assert!(shouwang_protocol::KINDS.iter().all(|k| !may_write_change(&township, &change('a', k))));
+    }
+
+    #[test]
+    fn an_erasure_counts_only_signed_by_the_office_key_the_relay_holds() {
+        let seed = [5u8; 32];
+        let doc = DocRef { elder: "a".repeat(32), kind: "keyring".into() };
+        let bytes = envelope::signed_sample(What::Erasure, b"sealed erasure", "511902106202", &doc, &seed);
+        let erasure = Change { doc, bytes };
+        let office = OfficeKey { generation: 1, key: shouwang_protocol::office::public_key(&seed) };
+        assert!(erasure_is_signed("511902106202", &erasure, Some(&office)));
+        assert!(!erasure_is_signed("511902106202", &erasure, None), "no office enrolled yet");
+        let other = OfficeKey { generation: 1, key: shouwang_protocol::office::public_key(&[6; 32]) };
+        assert!(!erasure_is_signed("511902106202", &erasure, Some(&other)));
+        let unsigned = Change { bytes: envelope::sample(What::Erasure, b"x"), ..erasure.clone() };
+        assert!(!erasure_is_signed("511902106202", &unsigned, Some(&office)));
     }
 }

@@ -13,7 +13,7 @@
 //! Batches form only when pushes arrive faster than commits complete, which is when they help.
 
 use crate::store::{Push, PushOutcome, Store, StoreError};
-use shouwang_protocol::Change;
+use shouwang_protocol::{Change, Role};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -35,6 +35,7 @@ struct Job {
     space: String,
     changes: Vec<(String, Change)>,
     pusher: String,
+    role: Role,
     reply: oneshot::Sender<Result<PushOutcome, CommitError>>,
 }
 
@@ -70,15 +71,18 @@ impl Committer {
         Committer { queue }
     }
 
-    /// Queues a push by the device `pusher` and waits until the transaction holding it has committed.
+    /// Queues a push by the device `pusher` of `role` and waits until the transaction holding it has
+    /// committed.
     pub async fn push(
         &self,
         space: String,
         changes: Vec<(String, Change)>,
         pusher: String,
+        role: Role,
     ) -> Result<PushOutcome, CommitError> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Job { space, changes, pusher, reply }).await.map_err(|_| CommitError::Stopped)?;
+        let job = Job { space, changes, pusher, role, reply };
+        self.queue.send(job).await.map_err(|_| CommitError::Stopped)?;
         answer.await.map_err(|_| CommitError::Stopped)?
     }
 }
@@ -106,7 +110,12 @@ fn write(store: &dyn Store, mut jobs: mpsc::Receiver<Job>, counters: &Counters) 
         }
         let pushes: Vec<Push<'_>> = batch
             .iter()
-            .map(|job| Push { space: &job.space, changes: &job.changes, pusher: Some(&job.pusher) })
+            .map(|job| Push {
+                space: &job.space,
+                changes: &job.changes,
+                pusher: Some(&job.pusher),
+                role: Some(job.role),
+            })
             .collect();
         // A panic in the store rolls its transaction back as it unwinds: the batch's requests are
         // answered 500 (their replies are dropped) and the writer goes on with the next batch.
@@ -186,7 +195,12 @@ mod tests {
                 let elder = if p == 30 { 'f' } else { 'a' };
                 let changes = vec![change(elder, 2 * p), change('a', 2 * p + 1)];
                 tokio::spawn(async move {
-                    (committer.push("511902106202".into(), changes.clone(), "d".into()).await, changes)
+                    (
+                        committer
+                            .push("511902106202".into(), changes.clone(), "d".into(), Role::Committee)
+                            .await,
+                        changes,
+                    )
                 })
             })
             .collect();
@@ -194,7 +208,7 @@ mod tests {
         for task in tasks {
             answers.push(task.await.unwrap());
         }
-        let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
+        let all = ReadFilter::ALL;
         let stored = store.pull("511902106202", 0, 1000, &all).unwrap().changes;
         let mut stored_ok = 0;
         for (p, (answer, changes)) in answers.iter().enumerate() {
@@ -215,6 +229,8 @@ mod tests {
         assert_eq!(pushes.load(Ordering::Relaxed), stored_ok as u64);
         assert!(commits.load(Ordering::Relaxed) <= stored_ok as u64);
     }
+
+    use shouwang_protocol::office::OfficeKey;
 
     /// A store that panics on pushes to one space, as a bug would.
     struct Panicky(SqliteStore);
@@ -269,6 +285,33 @@ mod tests {
         fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
             self.0.spaces(prefix)
         }
+        fn office_key(&self, space: &str) -> Result<Option<OfficeKey>, StoreError> {
+            self.0.office_key(space)
+        }
+        fn claim_office_key(&self, space: &str, key: &OfficeKey, now: i64) -> Result<OfficeKey, StoreError> {
+            self.0.claim_office_key(space, key, now)
+        }
+        fn replace_office_key(
+            &self,
+            space: &str,
+            old: &OfficeKey,
+            new: &OfficeKey,
+            now: i64,
+        ) -> Result<bool, StoreError> {
+            self.0.replace_office_key(space, old, new, now)
+        }
+        fn reset_office_key(&self, space: &str) -> Result<bool, StoreError> {
+            self.0.reset_office_key(space)
+        }
+        fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> Result<u64, StoreError> {
+            self.0.put_routes(space, routes)
+        }
+        fn helper_routes(&self, space: &str, helper: &str) -> Result<(u64, Vec<(String, u64)>), StoreError> {
+            self.0.helper_routes(space, helper)
+        }
+        fn route_state(&self, space: &str, helper: Option<&str>) -> Result<u64, StoreError> {
+            self.0.route_state(space, helper)
+        }
         fn export(
             &self,
             out: &mut dyn FnMut(crate::store::Record) -> Result<(), StoreError>,
@@ -288,9 +331,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(Panicky(SqliteStore::open(dir.path()).unwrap()));
         let committer = Committer::start(store.clone(), Arc::default(), Arc::default());
-        let refused = committer.push(CURSED.into(), vec![change('a', 1)], "d".into()).await;
+        let refused = committer.push(CURSED.into(), vec![change('a', 1)], "d".into(), Role::Committee).await;
         assert!(matches!(refused, Err(CommitError::Stopped)));
-        let stored = committer.push("511902106202".into(), vec![change('a', 2)], "d".into()).await.unwrap();
+        let stored = committer
+            .push("511902106202".into(), vec![change('a', 2)], "d".into(), Role::Committee)
+            .await
+            .unwrap();
         assert_eq!((stored.new, stored.head), (1, 1));
     }
 }

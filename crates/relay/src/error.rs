@@ -27,6 +27,16 @@ pub enum RelayError {
         /// The change's document, as a request path: `changes[3].doc`.
         field: String,
     },
+    /// An erasure without a valid signature by the village's office key (or a village whose office
+    /// has not enrolled): nothing of the push is stored, nothing deleted.
+    #[error("{field} is an erasure not signed by the village's office key")]
+    UnsignedErasure {
+        /// The change's bytes: `changes[3].bytes`.
+        field: String,
+    },
+    /// An office-key change not signed by the office key the relay holds, or for a generation not newer.
+    #[error("the office key change is not signed by the village's office key")]
+    OfficeKey,
     /// What the request names does not exist for this device (another village's device reads the same).
     #[error("{field} names nothing this device may act on")]
     NotFound {
@@ -72,7 +82,10 @@ impl RelayError {
     pub fn status(&self) -> StatusCode {
         match self {
             RelayError::Unauthorised | RelayError::InvalidCode => StatusCode::UNAUTHORIZED,
-            RelayError::Forbidden | RelayError::ForbiddenChange { .. } => StatusCode::FORBIDDEN,
+            RelayError::Forbidden
+            | RelayError::ForbiddenChange { .. }
+            | RelayError::UnsignedErasure { .. }
+            | RelayError::OfficeKey => StatusCode::FORBIDDEN,
             RelayError::NotFound { .. } => StatusCode::NOT_FOUND,
             RelayError::Invalid(_) => StatusCode::BAD_REQUEST,
             RelayError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -89,6 +102,8 @@ impl RelayError {
             RelayError::Unauthorised => "unauthorised",
             RelayError::InvalidCode => "invalid_code",
             RelayError::Forbidden | RelayError::ForbiddenChange { .. } => "forbidden",
+            RelayError::UnsignedErasure { .. } => "unsigned_erasure",
+            RelayError::OfficeKey => "office_key",
             RelayError::NotFound { .. } => "not_found",
             RelayError::Invalid(_) => "invalid",
             RelayError::TooLarge { .. } => "too_large",
@@ -102,7 +117,9 @@ impl RelayError {
         match self {
             RelayError::Invalid(e) => Some(e.field.clone()),
             RelayError::TooLarge { field } | RelayError::NotFound { field } => Some(field.to_string()),
-            RelayError::ForbiddenChange { field } => Some(field.clone()),
+            RelayError::ForbiddenChange { field } | RelayError::UnsignedErasure { field } => {
+                Some(field.clone())
+            }
             _ => None,
         }
     }

@@ -84,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         command: DevicesCommand,
     },
+    /// The village's office key: the public key that every erasure must be signed with.
+    OfficeKey {
+        #[command(subcommand)]
+        command: OfficeKeyCommand,
+    },
     /// Gives the store a new epoch: run once after restoring it from a backup.
     Restored,
     /// Writes the whole store (devices, codes, epoch, counters, every change with its number) to a file,
@@ -98,6 +103,24 @@ enum Command {
     Import {
         /// The file `export` wrote.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficeKeyCommand {
+    /// Shows the village's office key (its generation and fingerprint), if an office has enrolled.
+    Show {
+        /// The village code.
+        #[arg(long)]
+        space: String,
+    },
+    /// Forgets the village's office key, so the next office device to enrol sets it again: only when a
+    /// device without the office's keys enrolled first (the office's device then says so when it
+    /// enrols). Until then no erasure of the village is accepted.
+    Reset {
+        /// The village code.
+        #[arg(long)]
+        space: String,
     },
 }
 
@@ -151,6 +174,12 @@ fn main() -> anyhow::Result<()> {
             println!("{}", enrolment::qr_terminal(&payload)?);
             println!("code: {code}");
             println!("{role} for {} — valid {valid_hours} hours, once", grant.scope);
+            if role == Role::Helper && grant.helper.is_none() {
+                println!(
+                    "note: a tablet bound to no helper (--helper) receives no elder's documents, only the \
+                     helpers and the organisation"
+                );
+            }
             if let Some(path) = png {
                 let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
                 enrolment::qr_png(&payload, std::io::BufWriter::new(file))
@@ -182,6 +211,24 @@ fn main() -> anyhow::Result<()> {
                 bail!("no active device {id}");
             }
             println!("revoked {id}");
+            Ok(())
+        }
+        Command::OfficeKey { command: OfficeKeyCommand::Show { space } } => {
+            match store.office_key(&space)? {
+                Some(key) => println!(
+                    "{space}: generation {}, key {}",
+                    key.generation,
+                    shouwang_protocol::office::fingerprint(&key.key)
+                ),
+                None => println!("{space}: no office key yet (no office device has enrolled)"),
+            }
+            Ok(())
+        }
+        Command::OfficeKey { command: OfficeKeyCommand::Reset { space } } => {
+            if !store.reset_office_key(&space)? {
+                bail!("{space} holds no office key");
+            }
+            println!("{space}: office key forgotten; the next office device to enrol sets it");
             Ok(())
         }
         Command::Restored => {

@@ -29,6 +29,10 @@ pub struct Village {
     pub committee: usize,
     /// Its elders.
     pub elders: Vec<ElderId>,
+    /// Two namesakes (same name, sex, address and phone, registered in one batch, served by one helper
+    /// who visits them in the same minute): their cards' changes are byte for byte the same, each in
+    /// its own document, and both must reach every device.
+    pub namesakes: Option<(ElderId, ElderId)>,
     /// Records of the village whose changes the relay acknowledged.
     pub acknowledged: BTreeSet<(Kind, String)>,
 }
@@ -191,6 +195,7 @@ impl County {
             name: name.clone(),
             committee: committee_index,
             elders: Vec::new(),
+            namesakes: None,
             acknowledged: BTreeSet::new(),
         });
         let bazhou = DemoVillage::bazhou();
@@ -203,18 +208,44 @@ impl County {
             },
             today: self.config.start,
         };
-        let people = demo_village(
+        let mut people = demo_village(
             &place,
             share(self.config.elders, self.config.villages, v),
             self.config.seed ^ (v as u64 + 1),
         );
-        for elder in people {
-            if let Some(saved) = self.write(committee_index, |store| store.add_elder(elder, now))? {
-                self.created(committee_index, Kind::Elder, saved.id.to_string());
-                self.villages[v].elders.push(saved.id);
-            }
-        }
         let helpers = share(self.config.helpers, self.config.villages, v);
+        // A namesake of the first elder, placed where the round-robin assignment below gives them the
+        // same helper.
+        let step = helpers.max(1);
+        let twin = (1..people.len()).filter(|j| j % step == 0).find(|&j| people[j].sex == people[0].sex);
+        if let Some(j) = twin {
+            let (name, address, phone) =
+                (people[0].name.clone(), people[0].address.clone(), people[0].phone.clone());
+            people[j].name = name;
+            people[j].address = address;
+            people[j].phone = phone;
+        }
+        // Registered as a ledger import registers them: one batch, one instant.
+        let saved =
+            self.write(committee_index, |store| store.import_elders(people, now))?.unwrap_or_default();
+        let desk = self.devices[committee_index].as_ref().expect("the committee's device");
+        let shared: i64 = desk
+            .reader()?
+            .query_row(
+                "SELECT count(*) FROM outbox a JOIN outbox b ON a.hash = b.hash AND a.doc_id < b.doc_id",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|source| SimError::Read { device: desk.name.clone(), source })?;
+        self.report.same_change_in_two_documents += shared as u64;
+        for saved in saved {
+            self.created(committee_index, Kind::Elder, saved.id.to_string());
+            self.villages[v].elders.push(saved.id);
+        }
+        if let Some(j) = twin.filter(|&j| j < self.villages[v].elders.len()) {
+            self.villages[v].namesakes =
+                Some((self.villages[v].elders[0].clone(), self.villages[v].elders[j].clone()));
+        }
         let first_seat = self.seats.len();
         for h in 0..helpers {
             let mut helper = Helper::named(&format!("{name}互助员{}", h + 1));
@@ -517,8 +548,20 @@ impl County {
                 home_distance_m: None,
                 recorded_at: None,
             };
+            let namesake = self.villages[self.seats[seat].village]
+                .namesakes
+                .as_ref()
+                .filter(|(first, twin)| *first == elder && self.seats[seat].elders.contains(twin))
+                .map(|(_, twin)| twin.clone());
+            let twin_visit = namesake.map(|twin| Visit { elder: twin, ..visit.clone() });
             let Some(saved) = self.write(index, |store| store.log_visit(visit, now))? else { continue };
             self.created(index, Kind::Visit, saved.id.clone());
+            // The namesake visited in the same minute, the same checks: the same card change, twice.
+            if let Some(twin) = twin_visit {
+                if let Some(again) = self.write(index, |store| store.log_visit(twin, now))? {
+                    self.created(index, Kind::Visit, again.id);
+                }
+            }
             if concern {
                 let opening = Opening {
                     at: now,

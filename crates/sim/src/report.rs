@@ -32,6 +32,9 @@ pub struct Report {
     pub changes_moved: u64,
     /// Records made on a tablet that was lost before they were acknowledged: gone by definition.
     pub unsynced_on_lost_tablets: u64,
+    /// Changes byte for byte the same queued for two documents on one device (the namesakes' cards
+    /// registered in one batch, and visited in one minute): each must reach every device.
+    pub same_change_in_two_documents: u64,
     /// Checkpoints passed (the end included).
     pub checkpoints: u64,
     /// Acknowledged records missing from a device in their scope, summed over checkpoints.
@@ -94,6 +97,7 @@ impl Report {
             line(&mut out, "relay moved to PostgreSQL", format!("{} changes moved", self.changes_moved));
         }
         line(&mut out, "unsynced on lost tablets", self.unsynced_on_lost_tablets.to_string());
+        line(&mut out, "same change in two documents", self.same_change_in_two_documents.to_string());
         line(&mut out, "checkpoints", self.checkpoints.to_string());
         line(&mut out, "records lost", self.records_lost.to_string());
         line(&mut out, "duplicates", self.duplicates.to_string());

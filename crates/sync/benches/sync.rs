@@ -93,7 +93,7 @@ async fn seed(client: &Client, space: &str, changes: &[Change]) {
 
 async fn token(url: &str, code: String) -> String {
     let client = Client::new(url, None).expect("a client");
-    let request = shouwang_protocol::RedeemRequest { code, device_name: "bench".into() };
+    let request = shouwang_protocol::RedeemRequest { code, device_name: "bench".into(), office_key: None };
     client.redeem(&request).await.expect("redeemed").token
 }
 

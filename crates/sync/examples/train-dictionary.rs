@@ -42,7 +42,9 @@ fn main() {
                 batch.into_iter().enumerate().map(|(k, c)| (seq + k as u64, c)).collect();
             let next = seq + n as u64;
             let epoch = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
-            postcard::to_stdvec(&PullResponse { epoch, changes, next, more: false, latest: next })
+            let pushers = vec![shouwang_protocol::Role::Helper; changes.len()];
+            let page = PullResponse { epoch, changes, next, more: false, latest: next, pushers, routes: 0 };
+            postcard::to_stdvec(&page)
         };
         samples.push(body.expect("postcard"));
     }

@@ -4,10 +4,11 @@ use crate::SyncError;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shouwang_protocol::office::{OfficeKey, OfficeKeyChange};
 use shouwang_protocol::{
-    decode, encode, EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, Format, PullResponse,
-    PushRequest, PushResponse, RedeemRequest, RedeemResponse, RedeemResponseV1, SpacesResponse, SyncRequest,
-    SyncResponse, CONTENT_TYPE, FORMAT_HEADER,
+    decode, encode, EnrolmentRequest, FamilyCodeRequest, FamilyCodeResponse, Format, HelperRoutes,
+    PullResponse, PushRequest, PushResponse, RedeemRequest, RedeemResponse, RedeemResponseV1, RoutesAck,
+    RoutesRequest, SpacesResponse, SyncRequest, SyncResponse, CONTENT_TYPE, FORMAT_HEADER,
 };
 use std::time::Duration;
 
@@ -94,6 +95,50 @@ impl Relay {
     ) -> Result<(PullResponse, usize), SyncError> {
         let url = format!("{}/v1/spaces/{space}/changes?after={after}&limit={limit}", self.base);
         self.send_counted(self.http.get(url)).await
+    }
+
+    /// Pulls one subject's changes after `after` and up to `upto` (the history of an elder newly routed
+    /// to this helper's tablet); returns (page, response body bytes).
+    pub async fn pull_subject(
+        &self,
+        space: &str,
+        subject: &str,
+        after: u64,
+        upto: u64,
+    ) -> Result<(PullResponse, usize), SyncError> {
+        let url = format!(
+            "{}/v1/spaces/{space}/changes?after={after}&limit={}&subject={subject}&upto={upto}",
+            self.base,
+            shouwang_protocol::limits::MAX_PAGE
+        );
+        self.send_counted(self.http.get(url)).await
+    }
+
+    /// Moves the village's office key at the relay to a newer generation (committee devices).
+    pub async fn change_office_key(
+        &self,
+        space: &str,
+        change: &OfficeKeyChange,
+    ) -> Result<OfficeKey, SyncError> {
+        let url = format!("{}/v1/spaces/{space}/office-key", self.base);
+        self.send(self.http.post(url).body(encode(change))).await
+    }
+
+    /// Gives the relay the village's whole routing table (committee devices); returns its digest.
+    pub async fn put_routes(
+        &self,
+        space: &str,
+        request: &RoutesRequest,
+    ) -> Result<(RoutesAck, usize), SyncError> {
+        let body = encode(request);
+        let len = body.len();
+        let url = format!("{}/v1/spaces/{space}/routes", self.base);
+        Ok((self.send(self.http.put(url).body(body)).await?, len))
+    }
+
+    /// This helper's tablet's routing list; returns (list, response body bytes).
+    pub async fn helper_routes(&self, space: &str) -> Result<(HelperRoutes, usize), SyncError> {
+        self.send_counted(self.http.get(format!("{}/v1/spaces/{space}/routes", self.base))).await
     }
 
     /// Lists the villages this device reads that hold changes, with their heads; returns (listing,

@@ -92,7 +92,7 @@ fn main() -> anyhow::Result<()> {
         }
         let Some(elder) = elders.next() else { break };
         let number = elder.id_number.as_deref().context("demo elders have ID numbers")?;
-        let id = ElderId::from_id_number(number);
+        let id = store.elder_id_for(number)?;
         if store.elder(&id).is_ok() {
             continue;
         }

@@ -5,6 +5,7 @@
 
 mod crash;
 mod family_card;
+mod nothing_lost_nothing_forged;
 mod privacy_relay;
 mod relay_postgres;
 mod sync_devices;

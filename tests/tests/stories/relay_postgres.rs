@@ -43,9 +43,16 @@ fn admin(database: &str, args: &[&str]) -> String {
 
 /// Makes a one-time code with `shouwang-relay enroll`.
 fn code(database: &str, role: &str, scope: &str, elder: Option<&str>) -> String {
+    code_as(database, role, scope, elder, None)
+}
+
+fn code_as(database: &str, role: &str, scope: &str, elder: Option<&str>, helper: Option<&str>) -> String {
     let mut args = vec!["enroll", "--role", role, "--scope", scope];
     if let Some(elder) = elder {
         args.extend(["--elder", elder]);
+    }
+    if let Some(helper) = helper {
+        args.extend(["--helper", helper]);
     }
     let printed = admin(database, &args);
     printed.lines().find_map(|l| l.strip_prefix("code: ")).expect("a code").to_string()
@@ -89,9 +96,45 @@ impl Relay {
     }
 
     async fn redeem(&self, code: &str) -> reqwest::Response {
-        let body = encode(&RedeemRequest { code: code.into(), device_name: "tablet".into() });
+        let body =
+            encode(&RedeemRequest { code: code.into(), device_name: "tablet".into(), office_key: None });
         let url = format!("{}/v1/enrol", self.url);
         self.http.post(url).header("content-type", CONTENT_TYPE).body(body).send().await.unwrap()
+    }
+
+    /// A committee device enrolled with the village's office key (its erasures are the ones acted on).
+    async fn office(&self, database: &str, scope: &str) -> Device {
+        let office_key = shouwang_protocol::office::OfficeKey {
+            generation: 1,
+            key: shouwang_protocol::office::public_key(&OFFICE_SEED),
+        };
+        let code = code(database, "committee", scope, None);
+        let body =
+            encode(&RedeemRequest { code, device_name: "office".into(), office_key: Some(office_key) });
+        let url = format!("{}/v1/enrol", self.url);
+        let response =
+            self.http.post(url).header("content-type", CONTENT_TYPE).body(body).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
+    }
+
+    /// A helper's tablet bound to `helper`.
+    async fn helper_tablet(&self, database: &str, scope: &str, helper: &str) -> Device {
+        let response = self.redeem(&code_as(database, "helper", scope, None, Some(helper))).await;
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
     }
 
     async fn device(&self, database: &str, role: &str, scope: &str, elder: Option<&str>) -> Device {
@@ -138,6 +181,17 @@ impl Device {
             token: self.token.clone(),
             id: self.id.clone(),
         }
+    }
+
+    async fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> u16 {
+        let mut request = shouwang_protocol::RoutesRequest { routes: routes.to_vec(), signature: Vec::new() };
+        let message = shouwang_protocol::office::routes_message(space, request.digest());
+        request.signature = shouwang_protocol::office::sign(&OFFICE_SEED, &message);
+        let body = encode(&request);
+        let url = format!("{}/v1/spaces/{space}/routes", self.url);
+        let response =
+            self.http.put(url).bearer_auth(&self.token).header("content-type", CONTENT_TYPE).body(body);
+        response.send().await.unwrap().status().as_u16()
     }
 
     async fn push_status(&self, space: &str, changes: &[Change]) -> u16 {
@@ -270,7 +324,7 @@ async fn a_committee_pulls_in_order_what_a_helper_pushed_and_no_pusher_is_sent_i
     let own = helper.pull(VILLAGE_A, 0, 2).await;
     assert_eq!((own.changes.len(), own.next, own.more), (0, 5, false), "the helper has its own changes");
 
-    let again = change('a', "profile", 7);
+    let again = change('a', "visits", 7);
     for device in [&helper, &committee, &helper] {
         let pushed = device.push(VILLAGE_A, &[again.clone(), again.clone(), changes[0].clone()]).await;
         assert_eq!(pushed.kept, [0, 1, 2], "new, repeated and known changes kept");
@@ -291,7 +345,7 @@ async fn a_committee_pulls_in_order_what_a_helper_pushed_and_no_pusher_is_sent_i
 async fn each_role_reads_and_writes_only_its_scope_and_a_revoked_device_gets_401() {
     let database = server().fresh_database("scopes");
     let relay = Relay::start(&database);
-    let a = relay.device(&database, "committee", VILLAGE_A, None).await;
+    let a = relay.office(&database, VILLAGE_A).await;
     let b = relay.device(&database, "committee", VILLAGE_B, None).await;
     let kinds = ["card", "family", "profile", "sensitive", "assignment"];
     let all: Vec<_> = ['a', 'b']
@@ -312,7 +366,12 @@ async fn each_role_reads_and_writes_only_its_scope_and_a_revoked_device_gets_401
     assert_eq!(a.pull(VILLAGE_A, 0, 10).await.latest, 10, "a refused push stores nothing");
     assert_eq!(family.push(VILLAGE_A, &mixed[..1]).await.cursor, 11);
 
-    let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
+    // A helper's tablet bound to no helper receives no elder's documents; one whose helper the committee
+    // routed 'a' and 'b' to receives theirs, never a sensitive one.
+    let unbound = relay.device(&database, "helper", VILLAGE_A, None).await;
+    assert!(unbound.pull_all(VILLAGE_A).await.is_empty());
+    let helper = relay.helper_tablet(&database, VILLAGE_A, &elder('9')).await;
+    assert_eq!(a.put_routes(VILLAGE_A, &[(elder('9'), vec![elder('a'), elder('b')])]).await, 200);
     let seen = helper.pull_all(VILLAGE_A).await;
     assert_eq!(seen.len(), 9);
     assert!(seen.iter().all(|(_, c)| c.doc.kind != "sensitive"));
@@ -351,7 +410,7 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
     let other_village = one.device(&database, "committee", VILLAGE_B, None).await.via(&two);
     // Each pusher has a tablet beside it that reads (a device is never sent what it pushed itself).
     let first_reader = one.device(&database, "committee", VILLAGE_A, None).await;
-    let second_reader = one.device(&database, "helper", VILLAGE_A, None).await;
+    let second_reader = one.device(&database, "township", TOWNSHIP, None).await;
 
     const ROUNDS: u16 = 40;
     // Each device pushes batches through its own relay while pulling through the other with its
@@ -361,7 +420,7 @@ async fn two_relays_on_one_database_number_interleaved_pushes_contiguously_and_l
         let (mut seen, mut cursor) = (Vec::new(), 0);
         for round in 0..ROUNDS {
             let batch: Vec<_> = (0..3).map(|i| change(elder_char, "card", offset + round * 3 + i)).collect();
-            let shared = change('d', "profile", round);
+            let shared = change('d', "visits", round);
             let pushed = device.push(VILLAGE_A, &[batch, vec![shared]].concat()).await;
             assert_eq!(pushed.kept.len(), 4);
             let (page, next) = reader.pull_from(VILLAGE_A, cursor).await;
@@ -411,7 +470,7 @@ async fn fifty_pushes_at_once_are_each_kept_and_stored_once_and_a_damaged_one_al
         devices.push(one.device(&database, "helper", VILLAGE_A, None).await);
     }
     // Each push: two changes of its own and one record that every helper sends again.
-    let shared = change('d', "profile", 0);
+    let shared = change('d', "visits", 0);
     let pushes: Vec<Vec<Change>> = (0..PUSHES)
         .map(|p| vec![change('a', "card", 2 * p + 1), shared.clone(), change('a', "card", 2 * p + 2)])
         .collect();
@@ -469,9 +528,9 @@ fn a_batch_numbers_as_its_pushes_would_one_by_one_and_a_failing_batch_stores_non
     let first = hashed(&[change('a', "card", 1), change('a', "card", 2)]);
     let second = hashed(&[change('a', "card", 2), change('a', "card", 3), change('a', "card", 3)]);
     let pushes = [
-        Push { space: VILLAGE_B, changes: &first[..1], pusher: None },
-        Push { space: VILLAGE_A, changes: &first, pusher: None },
-        Push { space: VILLAGE_A, changes: &second, pusher: None },
+        Push { space: VILLAGE_B, changes: &first[..1], pusher: None, role: None },
+        Push { space: VILLAGE_A, changes: &first, pusher: None, role: None },
+        Push { space: VILLAGE_A, changes: &second, pusher: None, role: None },
     ];
     let outcomes = store.push_many(&pushes, 0).unwrap();
     let expected = [(1, 1), (2, 2), (1, 3)].map(|(new, head)| PushOutcome { new, head });
@@ -491,12 +550,12 @@ fn a_batch_numbers_as_its_pushes_would_one_by_one_and_a_failing_batch_stores_non
     let good = hashed(&[change('a', "card", 4)]);
     let refused = hashed(&[change('f', "card", 5)]);
     let pushes = [
-        Push { space: VILLAGE_A, changes: &good, pusher: None },
-        Push { space: VILLAGE_B, changes: &refused, pusher: None },
-        Push { space: VILLAGE_B, changes: &good, pusher: None },
+        Push { space: VILLAGE_A, changes: &good, pusher: None, role: None },
+        Push { space: VILLAGE_B, changes: &refused, pusher: None, role: None },
+        Push { space: VILLAGE_B, changes: &good, pusher: None, role: None },
     ];
     assert!(store.push_many(&pushes, 0).is_err());
-    let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
+    let all = ReadFilter::ALL;
     assert_eq!(store.pull(VILLAGE_A, 0, 10, &all).unwrap().latest, 3, "nothing of the batch is stored");
     assert_eq!(store.pull(VILLAGE_B, 0, 10, &all).unwrap().latest, 1);
     drop(client);
@@ -528,7 +587,7 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
         .map(|_| {
             let store = store.clone();
             std::thread::spawn(move || {
-                let all = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
+                let all = ReadFilter::ALL;
                 let (mut seen, mut cursor) = (Vec::new(), 0);
                 while cursor < total {
                     let page = store.pull(VILLAGE_A, cursor, 7, &all).unwrap();
@@ -545,7 +604,7 @@ fn concurrent_pushes_to_one_space_commit_in_number_order_so_cursors_skip_nothing
     for puller in pullers {
         assert_eq!(puller.join().unwrap(), (1..=total).collect::<Vec<_>>(), "every number once, in order");
     }
-    let village_b = ReadFilter { kinds: &["card"], elder: None, device: None };
+    let village_b = ReadFilter { kinds: &["card"], ..ReadFilter::ALL };
     assert_eq!(store.pull(VILLAGE_B, 0, 1000, &village_b).unwrap().latest, u64::from(PUSHERS * BATCHES));
     // The blocking client runs its own runtime; dropping it here, off any async thread, is fine.
     drop(store);
@@ -573,7 +632,7 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
         )
         .unwrap();
     let migrated = PostgresStore::open(&old).unwrap();
-    let anyone = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: Some("d".into()) };
+    let anyone = ReadFilter { device: Some("d".into()), ..ReadFilter::ALL };
     assert_eq!(migrated.pull(VILLAGE_A, 0, 10, &anyone).unwrap().changes, vec![(1, before)]);
     drop(migrated);
 
@@ -582,7 +641,7 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
     assert_eq!(PostgresStore::open(&database).unwrap().epoch(), epoch);
     let mut client = postgres::Client::connect(&database, postgres::NoTls).unwrap();
     client.batch_execute("UPDATE schema_version SET version = 99").unwrap();
-    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 4 })));
+    assert!(matches!(PostgresStore::open(&database), Err(StoreError::TooNew { found: 99, supported: 5 })));
 }
 
 /// The `pg_dump` of the server's version, else the one on `PATH`.
@@ -596,13 +655,18 @@ fn pg_dump() -> PathBuf {
     found.unwrap_or_else(|| PathBuf::from("pg_dump"))
 }
 
-/// An erasure envelope for `<elder>/keyring`, as the committee's device seals it.
+/// The office signing key's seed of these stories' village.
+const OFFICE_SEED: [u8; 32] = [42; 32];
+
+/// An erasure envelope for `<elder>/keyring` of village A, as the committee's device seals it: signed
+/// with the village's office key.
 fn erasure(elder_char: char, n: u16) -> Change {
-    let what = shouwang_protocol::envelope::What::Erasure;
-    Change {
-        doc: DocRef { elder: elder(elder_char), kind: "keyring".into() },
-        bytes: shouwang_protocol::envelope::sample(what, format!("erasure {n}").as_bytes()),
-    }
+    use shouwang_protocol::envelope;
+    let doc = DocRef { elder: elder(elder_char), kind: "keyring".into() };
+    let body = format!("erasure {n}");
+    let bytes =
+        envelope::signed_sample(envelope::What::Erasure, body.as_bytes(), VILLAGE_A, &doc, &OFFICE_SEED);
+    Change { doc, bytes }
 }
 
 /// The ciphertext of a sample envelope (between its 35-byte header and its 16-byte tag), as lowercase
@@ -619,7 +683,7 @@ async fn after_an_erasure_no_pull_nor_dump_of_the_postgresql_relay_holds_the_eld
     let database = server().fresh_database("erasure");
     let relay = Relay::start(&database);
     let helper = relay.device(&database, "helper", VILLAGE_A, None).await;
-    let committee = relay.device(&database, "committee", VILLAGE_A, None).await;
+    let committee = relay.office(&database, VILLAGE_A).await;
     let township = relay.device(&database, "township", TOWNSHIP, None).await;
     let of_e = [change('e', "card", 1), change('e', "visits", 2), change('e', "sensitive", 3)];
     let kept = [change('b', "card", 4)];
@@ -678,7 +742,12 @@ async fn a_relay_moved_from_sqlite_to_postgresql_keeps_its_devices_tokens_and_cu
     for role in [shouwang_protocol::Role::Helper, shouwang_protocol::Role::Committee] {
         let grant = Grant { role, scope: VILLAGE_A.into(), elder: None, helper: None, label: None };
         let code = enrolment::create(state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap();
-        let body = encode(&RedeemRequest { code, device_name: "tablet".into() });
+        let office_key =
+            (role == shouwang_protocol::Role::Committee).then(|| shouwang_protocol::office::OfficeKey {
+                generation: 1,
+                key: shouwang_protocol::office::public_key(&OFFICE_SEED),
+            });
+        let body = encode(&RedeemRequest { code, device_name: "tablet".into(), office_key });
         let answer = http.post(format!("{url}/v1/enrol")).header("content-type", CONTENT_TYPE).body(body);
         let redeemed: RedeemResponse = decode(&answer.send().await.unwrap().bytes().await.unwrap()).unwrap();
         devices.push(Device {
@@ -720,7 +789,9 @@ async fn a_relay_moved_from_sqlite_to_postgresql_keeps_its_devices_tokens_and_cu
     let next = change('a', "visits", 43);
     assert_eq!(helper.push(VILLAGE_A, std::slice::from_ref(&next)).await.cursor, cursor + 1);
     assert_eq!(committee.pull_from(VILLAGE_A, cursor).await.0, vec![(cursor + 1, next)]);
-    assert_eq!(helper.pull_all(VILLAGE_A).await.len(), 2, "the helper is sent only the committee's");
+    // The helper is sent only what it did not push of what it receives: the erasure (bound to no
+    // helper, it receives no elder's documents).
+    assert_eq!(helper.pull_all(VILLAGE_A).await.len(), 1, "the helper is sent only the erasure");
     drop(pg);
 
     // And back: PostgreSQL to a new SQLite store gives the same dump again.

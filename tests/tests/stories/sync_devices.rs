@@ -263,21 +263,7 @@ fn own_changes_stay_home(backend: Backend) {
     assert_same(&[&a, &b]);
 }
 
-macro_rules! stories {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $story() { super::$story(super::Backend::Sqlite) })*
-        }
-        mod postgres {
-            $(#[test] fn $story() {
-                let url = shouwang_tests::postgres::server().fresh_database(stringify!($story));
-                super::$story(super::Backend::Postgres(url))
-            })*
-        }
-    };
-}
-
-stories!(
+shouwang_tests::on_both_backends!(
     field_merge,
     own_changes_stay_home,
     same_field,

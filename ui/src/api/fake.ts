@@ -275,7 +275,7 @@ export function fakeBackend(): Backend {
       forbid(office)
       const first = [...elders.values()][0]
       return {
-        conflicts: first ? [{ elder: first.id!, name: first.name, field: 'phone', values: ['"13908271000"', '"13908271999"'] }] : [],
+        conflicts: first ? [{ elder: first.id!, name: first.name, field: 'phone', values: ['"13908271000"', '"13908271999"'], held_from: null }] : [],
         quarantine: [],
       }
     },

@@ -454,7 +454,12 @@ field: string,
 /**
  * Every value written, as JSON text.
  */
-values: Array<string>, };
+values: Array<string>, 
+/**
+ * For a change held because the role that pushed it may not write the field (a helper's tablet
+ * rewriting a card's name): that role, as the UI names it (`互助员`); the change was not applied.
+ */
+held_from: string | null, };
 
 export type QuarantineEntry = { 
 /**

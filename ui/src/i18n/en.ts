@@ -124,7 +124,7 @@ const en: typeof zh = {
     datePh: 'e.g. 1948-05-12',
   },
   record: { title: 'Elder\'s file', archived: 'Archived' },
-  review: { title: 'Review', conflicts: 'Fields devices wrote differently', quarantine: 'Sync data held back', none: 'Nothing to review', values: 'Values written' },
+  review: { title: 'Review', conflicts: 'Fields devices wrote differently', quarantine: 'Sync data held back', none: 'Nothing to review', values: 'Values written', held: 'A change from a {role} device was held, not applied: {value}' },
   enrol: {
     title: 'Device enrolment',
     how: 'On the committee\'s computer, run shouwang-relay enroll to make a code (it can be printed as a QR code); on the new device, enter the relay address and the code. A family\'s code is for one elder only.',

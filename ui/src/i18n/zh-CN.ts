@@ -122,7 +122,7 @@ export default {
     datePh: '例如 1948-05-12',
   },
   record: { title: '一人一册', archived: '已注销' },
-  review: { title: '待审核', conflicts: '多台设备填写不一致的项目', quarantine: '暂存的同步数据', none: '没有待审核的事项', values: '各设备填写的值' },
+  review: { title: '待审核', conflicts: '多台设备填写不一致的项目', quarantine: '暂存的同步数据', none: '没有待审核的事项', values: '各设备填写的值', held: '{role}设备的改写已拦下，未生效：{value}' },
   enrol: {
     title: '设备登记',
     how: '在村委会电脑上运行 shouwang-relay enroll 生成登记码（可打印为二维码），在新设备上输入中继地址和登记码即可。家属的登记码只对应一位老人。',

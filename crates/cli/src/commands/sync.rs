@@ -88,6 +88,23 @@ fn sync(ctx: &Ctx) -> Result<()> {
                 report.held
             );
         }
+        if report.received.forbidden > 0 {
+            println!(
+                "{} 条收到的变更超出其发送设备的权限，已拦下待村委会审核（shouwang review）/ changes beyond what \
+                 their sender's role may write were held for the committee's review",
+                report.received.forbidden
+            );
+        }
+        if report.routed + report.forgotten > 0 {
+            println!(
+                "派单变化：新接收 {} 位老人的记录，移除 {} 位已改派他人的老人 / routing: {} elders' records \
+                 fetched, {} elders routed away removed from this tablet",
+                report.routed, report.forgotten, report.routed, report.forgotten
+            );
+        }
+        for notice in &report.notices {
+            println!("{notice}");
+        }
     }
     Ok(())
 }
@@ -126,6 +143,9 @@ fn status(ctx: &Ctx) -> Result<()> {
     if let Some(err) = &state.last_error {
         println!("上次错误 / last error {err}");
     }
+    for (doc, why) in store.refused_outgoing()? {
+        println!("中继拒收 / refused by the relay  {doc} ({why})");
+    }
     if !quarantined.is_empty() {
         println!("隔离的变更 / quarantined changes:");
         for q in quarantined {
@@ -146,7 +166,18 @@ pub fn review(ctx: &Ctx) -> Result<()> {
     }
     for item in items {
         let values: Vec<String> = item.values.iter().map(ToString::to_string).collect();
-        println!("{} {} {}: {}", item.elder, item.name, item.field, values.join(" | "));
+        match item.held_from {
+            Some(role) => println!(
+                "{} {} {}: {} — {}设备的改写已拦下，未生效 / held, not applied: written by a {} device",
+                item.elder,
+                item.name,
+                item.field,
+                values.join(" | "),
+                role.zh(),
+                role.code()
+            ),
+            None => println!("{} {} {}: {}", item.elder, item.name, item.field, values.join(" | ")),
+        }
     }
     Ok(())
 }

@@ -5,10 +5,13 @@
 //! ```text
 //! version 1 · space (12 ASCII digits) · role (1 committee, 2 township, 3 helper, 4 family) · alg
 //! · flags (bit 0 id_key, bit 1 elder, bit 2 helper) · [id_key 32] · [elder 16] · [helper 16]
-//! · key_id 16 · d 32 · count · count × (generation u32 LE · level (0 root, 1 village, 2 card) · key 32)
+//! · key_id 16 · d 32 · count · count × (generation u32 LE · level (0 root, 1 village, 2 card, 3 verify)
+//! · key 32)
 //! ```
 //!
-//! A family phone's bundle (its elder's card key and its device key) is about 160 characters.
+//! A helper's or family's bundle also carries each generation's office key (level 3, verify): what
+//! its device checks an erasure's signature with. A family phone's bundle (its elder's card key, the
+//! office key and its device key) is about 210 characters.
 
 use super::{Alg, Key};
 use crate::role::Role;
@@ -27,6 +30,8 @@ pub enum Level {
     Village,
     /// One elder's card key (a family phone).
     Card,
+    /// The office key of a generation (a public key): verifies erasures on devices holding no root.
+    Verify,
 }
 
 impl Level {
@@ -36,20 +41,31 @@ impl Level {
             Level::Root => "root",
             Level::Village => "village",
             Level::Card => "card",
+            Level::Verify => "verify",
         }
     }
 
+    /// Every level, in the order of their bytes.
+    pub const ALL: [Level; 4] = [Level::Root, Level::Village, Level::Card, Level::Verify];
+
     /// The level with this stored name.
     pub fn parse(s: &str) -> Option<Level> {
-        [Level::Root, Level::Village, Level::Card].into_iter().find(|l| l.code() == s)
+        Level::ALL.into_iter().find(|l| l.code() == s)
     }
 
-    fn byte(self) -> u8 {
+    /// The level's byte in a bundle or a key package.
+    pub fn byte(self) -> u8 {
         match self {
             Level::Root => 0,
             Level::Village => 1,
             Level::Card => 2,
+            Level::Verify => 3,
         }
+    }
+
+    /// The level with this byte.
+    pub fn from_byte(b: u8) -> Option<Level> {
+        Level::ALL.get(b as usize).copied()
     }
 
     /// The level a role holds.
@@ -210,12 +226,8 @@ impl KeyBundle {
         let mut generations = Vec::with_capacity(count as usize);
         for _ in 0..count {
             let generation = u32::from_le_bytes(r.take(4, "generations")?.try_into().expect("4 bytes"));
-            let level = match r.byte("generations")? {
-                0 => Level::Root,
-                1 => Level::Village,
-                2 => Level::Card,
-                _ => return Err(bad("generations", "names an unknown level")),
-            };
+            let level = Level::from_byte(r.byte("generations")?)
+                .ok_or_else(|| bad("generations", "names an unknown level"))?;
             generations.push(GenerationKey { generation, level, key: r.key("generations")? });
         }
         if !r.0.is_empty() {
@@ -224,7 +236,11 @@ impl KeyBundle {
         if role == Role::Family && (elder.is_none() || id_key.is_some()) {
             return Err(bad("elder", "a family bundle names its elder and holds no id key"));
         }
-        if generations.is_empty() || generations.iter().any(|g| g.level != Level::of_role(role)) {
+        let own = Level::of_role(role);
+        let verifies = own != Level::Root;
+        if !generations.iter().any(|g| g.level == own)
+            || generations.iter().any(|g| g.level != own && !(verifies && g.level == Level::Verify))
+        {
             return Err(bad("generations", "must hold the role's keys"));
         }
         Ok(KeyBundle { space, role, alg, id_key, elder, helper, key_id, device_key, generations })
@@ -245,7 +261,10 @@ mod tests {
             helper: None,
             key_id: "cd".repeat(16),
             device_key: Key::random(),
-            generations: vec![GenerationKey { generation: 1, level: Level::Card, key: Key::random() }],
+            generations: vec![
+                GenerationKey { generation: 1, level: Level::Card, key: Key::random() },
+                GenerationKey { generation: 1, level: Level::Verify, key: Key::random() },
+            ],
         }
     }
 
@@ -253,7 +272,7 @@ mod tests {
     fn a_bundle_reads_back_and_fits_a_qr_code() {
         let bundle = family();
         let text = bundle.to_text();
-        assert!(text.starts_with("SWK1.") && text.len() < 200, "{} characters", text.len());
+        assert!(text.starts_with("SWK1.") && text.len() < 240, "{} characters", text.len());
         assert_eq!(KeyBundle::parse(&text).unwrap(), bundle);
     }
 
@@ -261,9 +280,23 @@ mod tests {
     fn a_spoiled_bundle_names_its_field() {
         let text = family().to_text();
         assert_eq!(KeyBundle::parse("SWK2.abc").unwrap_err().field, "text");
-        assert_eq!(KeyBundle::parse(&text[..text.len() - 10]).unwrap_err().field, "generations");
+        let cut = |text: &str, n: usize| {
+            let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let bytes = engine.decode(text.strip_prefix(PREFIX).unwrap()).unwrap();
+            format!("{PREFIX}{}", engine.encode(&bytes[..bytes.len() - n]))
+        };
+        assert_eq!(KeyBundle::parse(&cut(&text, 10)).unwrap_err().field, "generations");
         let mut wrong_role = family();
         wrong_role.role = Role::Helper;
         assert_eq!(KeyBundle::parse(&wrong_role.to_text()).unwrap_err().field, "generations");
+        // An office's bundle derives its office keys from the roots: it carries none.
+        let mut office = family();
+        office.role = Role::Committee;
+        office.elder = None;
+        office.id_key = Some(Key::random());
+        office.generations[0].level = Level::Root;
+        assert_eq!(KeyBundle::parse(&office.to_text()).unwrap_err().field, "generations");
+        office.generations.pop();
+        assert!(KeyBundle::parse(&office.to_text()).is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! End-to-end keys: what seals each document before it leaves the device, and how keys travel.
 //!
-//! Per space (a village's 12-digit code) there is an `id_key` (stable forever, carried in bundles so
-//! elder ids can be keyed with it; they are not yet, see README "End-to-end sealing and keys") and key
+//! Per space (a village's 12-digit code) there is an `id_key` (stable forever, carried in every bundle
+//! but a family phone's: elder ids are keyed with it, [`crate::elder::ElderId::keyed`]) and key
 //! generations `n = 1, 2, …`, each a random `root` and the
 //! deployment's cipher ([`Alg`]). Everything else is derived with HKDF-SHA256:
 //!
@@ -12,6 +12,7 @@
 //! | `office_n` | `HKDF(root_n, "shouwang/v1/office")` | committee, township | risk, agreement, keyring |
 //! | `card_n(E)` | `HKDF(village_n, "shouwang/v1/card" ‖ E)` | a family phone: its elder's only | card, family |
 //! | `k_E` | random, per elder | committee, township | the elder's `sensitive` document |
+//! | `sign_n` | Ed25519 seed `HKDF(root_n, "shouwang/v1/office-sign")` | committee, township | signs erasures ([`seal_signed`]); its public half, the office key, is held by the relay and in every helper's and family's bundle ([`Level::Verify`]) |
 //! | `d` | random, per issued device | the device and the committee that issued it | key packages |
 //!
 //! Keys reach a device only in a key bundle ([`KeyBundle`], text `SWK1.…` in the enrolment QR code) or
@@ -22,7 +23,7 @@ mod bundle;
 mod seal;
 
 pub use bundle::{BundleError, GenerationKey, KeyBundle, Level};
-pub use seal::{open, seal, MAX_PLAINTEXT};
+pub use seal::{open, seal, seal_signed, MAX_PLAINTEXT};
 pub use shouwang_protocol::envelope::{Alg, What};
 
 use crate::doc::DocKind;
@@ -81,6 +82,18 @@ pub fn village_key(root: &Key) -> Key {
 /// The office key of a generation's root.
 pub fn office_key(root: &Key) -> Key {
     derive(root, &[b"shouwang/v1/office"])
+}
+
+/// The seed of the office signing key of a generation's root: its public half is the village's office
+/// key for that generation ([`office_public_key`]).
+pub fn office_signing_seed(root: &Key) -> Key {
+    derive(root, &[b"shouwang/v1/office-sign"])
+}
+
+/// The office key (Ed25519 public key, 32 bytes) of a generation's root.
+pub fn office_public_key(root: &Key) -> Key {
+    let public = shouwang_protocol::office::public_key(office_signing_seed(root).bytes());
+    Key::from_slice(&public).expect("an Ed25519 public key is 32 bytes")
 }
 
 /// The card key of elder `elder` (32 hex digits) from a generation's village key.

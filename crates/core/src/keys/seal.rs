@@ -16,7 +16,7 @@ use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use shouwang_protocol::envelope::{self, Alg, Header, What, FIXED_LEN, FLAG_COMPRESSED};
+use shouwang_protocol::envelope::{self, Alg, Header, What, FIXED_LEN, FLAG_COMPRESSED, FLAG_SIGNED};
 use shouwang_protocol::DocRef;
 use std::cell::RefCell;
 
@@ -88,11 +88,45 @@ pub fn seal(
     doc: &DocRef,
     plaintext: &[u8],
 ) -> Vec<u8> {
+    seal_with(alg, key, what, generation, space, doc, plaintext, None)
+}
+
+/// [`seal`], then signed with the office signing key of `seed` ([`super::office_signing_seed`]): the
+/// header says so ([`FLAG_SIGNED`]) and the envelope ends with the signature, which the relay and every
+/// device verify with the village's office key ([`shouwang_protocol::office`]). How erasures leave an
+/// office device.
+#[allow(clippy::too_many_arguments)]
+pub fn seal_signed(
+    alg: Alg,
+    key: &Key,
+    what: What,
+    generation: u32,
+    space: &str,
+    doc: &DocRef,
+    plaintext: &[u8],
+    seed: &Key,
+) -> Vec<u8> {
+    seal_with(alg, key, what, generation, space, doc, plaintext, Some(seed))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn seal_with(
+    alg: Alg,
+    key: &Key,
+    what: What,
+    generation: u32,
+    space: &str,
+    doc: &DocRef,
+    plaintext: &[u8],
+    signer: Option<&Key>,
+) -> Vec<u8> {
     let (flags, body) = match compress(plaintext) {
         Some(packed) => (FLAG_COMPRESSED, packed),
         None => (0, plaintext.to_vec()),
     };
-    let mut header = Header { alg, what, flags, generation, nonce: Vec::new(), header_len: FIXED_LEN };
+    let flags = if signer.is_some() { flags | FLAG_SIGNED } else { flags };
+    let mut header =
+        Header { alg, what, flags, generation, nonce: Vec::new(), header_len: FIXED_LEN, body_end: 0 };
     let without_nonce = envelope::aad(&header.to_bytes(), space, doc);
     header.nonce = nonce(key, alg, &without_nonce, &body);
     header.header_len = FIXED_LEN + header.nonce.len();
@@ -110,6 +144,10 @@ pub fn seal(
     .expect("sealing a bounded plaintext cannot fail");
     let mut out = head;
     out.extend_from_slice(&sealed);
+    if let Some(seed) = signer {
+        let message = shouwang_protocol::office::erasure_message(&aad, &sealed);
+        out.extend_from_slice(&shouwang_protocol::office::sign(seed.bytes(), &message));
+    }
     out
 }
 
@@ -120,7 +158,7 @@ pub fn open(key: &Key, space: &str, doc: &DocRef, bytes: &[u8]) -> Result<(Heade
     let header = envelope::parse(bytes).map_err(|_| OpenError::NotAnEnvelope)?;
     let aad = envelope::aad(&bytes[..header.header_len], space, doc);
     let k = aead_key(key, header.alg);
-    let payload = Payload { msg: &bytes[header.header_len..], aad: &aad };
+    let payload = Payload { msg: &bytes[header.header_len..header.body_end], aad: &aad };
     let body = match header.alg {
         Alg::XChaCha20Poly1305 => chacha20poly1305::XChaCha20Poly1305::new(k.bytes().into())
             .decrypt(chacha20poly1305::XNonce::from_slice(&header.nonce), payload),
@@ -163,6 +201,29 @@ mod tests {
             let other = seal(alg, &key, What::Change, 3, "511902106202", &doc("card"), b"x");
             assert_ne!(envelope::parse(&other).unwrap().nonce, header.nonce);
         }
+    }
+
+    #[test]
+    fn a_signed_envelope_opens_as_any_other_and_carries_the_office_signature() {
+        let (key, seed) = (Key::random(), Key::random());
+        let env = seal_signed(
+            Alg::XChaCha20Poly1305,
+            &key,
+            What::Erasure,
+            2,
+            "511902106202",
+            &doc("keyring"),
+            "2026-11-23\n本人申请".as_bytes(),
+            &seed,
+        );
+        let office = shouwang_protocol::office::public_key(seed.bytes());
+        assert!(envelope::signed_by(&env, "511902106202", &doc("keyring"), &office));
+        assert!(!envelope::signed_by(&env, "511902106202", &doc("card"), &office));
+        let (header, plain) = open(&key, "511902106202", &doc("keyring"), &env).unwrap();
+        assert_eq!(
+            (header.flags & FLAG_SIGNED, plain.as_slice()),
+            (FLAG_SIGNED, "2026-11-23\n本人申请".as_bytes())
+        );
     }
 
     #[test]

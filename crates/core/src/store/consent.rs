@@ -43,11 +43,12 @@ impl Store {
     }
 
     /// Records a consent of `elder` (validated: [`consent::validate`]; nothing is written if it breaks
-    /// a rule). An office, or the helper assigned to the elder, who collects it at the door. Appends a
+    /// a rule). An office only: consents live in the `profile` document, which only the committee writes
+    /// (the helper who collects the signed form at the door brings it to the office). Appends a
     /// `consent` audit entry. Returns the consent with its id.
     pub fn record_consent(&mut self, elder: &ElderId, mut c: Consent, now: DateTime<Utc>) -> Result<Consent> {
         self.require_elder(elder)?;
-        self.see_elder(elder, Operation::Consent)?;
+        self.see_elder(elder, Operation::RecordConsent)?;
         consent::validate(&mut c, crate::time::local_date(now)).map_err(Error::Invalid)?;
         c.id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
         self.write_consent(elder, &c, now)?;
@@ -62,6 +63,7 @@ impl Store {
         mut withdrawal: Withdrawal,
         now: DateTime<Utc>,
     ) -> Result<Consent> {
+        self.require(Operation::RecordConsent)?;
         let mut c = self.consents(elder)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Field {
             field: "consent".into(),
             zh: format!("该老人没有编号为 {id} 的知情同意记录"),

@@ -107,7 +107,7 @@ pub(super) fn save(
     let changes = loaded.doc.get_changes(&loaded.before);
     let stamp = now.to_rfc3339();
     let mut outbox = conn.prepare_cached(
-        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
+        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (doc_id, hash) DO NOTHING",
     )?;
     for change in &changes {
         outbox.execute((&doc_id, change.hash().to_string(), change.raw_bytes(), &stamp))?;

@@ -43,6 +43,13 @@ impl Store {
         Context { legacy_ids, ..Context::new(self.registry.unit.clone(), crate::time::local_date(now)) }
     }
 
+    /// The id an elder holding this (normalised, 18-character) ID number has, or will have, in this
+    /// registry's village: keyed with its id key. For tools and tests that need to know an id before
+    /// registering; refused (`keys.id_key`) on a device without the key.
+    pub fn elder_id_for(&self, id_number: &str) -> Result<ElderId> {
+        keyed_id(&self.conn, &self.registry.unit, &self.registry.unit, id_number)
+    }
+
     /// Registers a new elder from the form. Refuses an ID number already in the registry.
     pub fn add_elder(&mut self, elder: Elder, now: DateTime<Utc>) -> Result<Saved> {
         self.add(elder, now, false)
@@ -245,7 +252,7 @@ pub(super) fn insert(
 ) -> Result<Saved> {
     let warnings = validate_elder(&mut elder, ctx).map_err(Error::Invalid)?;
     let id = match &elder.id_number {
-        Some(number) => ElderId::from_id_number(number),
+        Some(number) => keyed_id(tx, &ctx.registry_unit, &elder.unit, number)?,
         None => ElderId::random(),
     };
     if elder.id.as_ref().is_some_and(|given| *given != id) {
@@ -268,6 +275,29 @@ pub(super) fn insert(
     let mut docs = documents::load(tx, &id, actor)?;
     let changes = write(tx, &id, &elder, &mut docs, now)?;
     Ok(Saved { id, warnings, changes })
+}
+
+/// The id of the person holding `number` in the village of `unit` (within the registry's unit):
+/// keyed with that village's id key ([`ElderId::keyed`]). A device holding no id key of the village
+/// (a family phone, a township office without the village's bundle) cannot register them.
+pub(super) fn keyed_id(
+    conn: &rusqlite::Connection,
+    registry_unit: &crate::division::UnitCode,
+    unit: &crate::division::UnitCode,
+    number: &str,
+) -> Result<ElderId> {
+    let key = match super::keys::id_key(conn, unit.as_str())? {
+        Some(key) => Some(key),
+        None => super::keys::id_key(conn, registry_unit.as_str())?,
+    };
+    let key = key.ok_or_else(|| Error::Field {
+        field: "keys.id_key".into(),
+        zh: format!("本设备没有 {unit} 的密钥，不能登记老人：请先导入该村村委会签发的密钥"),
+        en: format!(
+            "this device holds no key of {unit}'s elder ids: import a key bundle from its committee first"
+        ),
+    })?;
+    Ok(ElderId::keyed(key.bytes(), number))
 }
 
 fn duplicate(field: &str, existing: ElderId) -> Error {

@@ -2,11 +2,11 @@
 //! and every record of the elder deleted, here and on every office device as the erasure syncs; the
 //! relay drops what it holds of the elder when it stores the erasure.
 
-use super::keys::{doc_ref, holds_root, keys_for, queue_sealed};
+use super::keys::holds_root;
 use super::{Error, Result, Store};
 use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
-use crate::keys::{self, What};
+use crate::keys::What;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -42,6 +42,34 @@ pub(super) fn erase_local(tx: &Connection, elder: &ElderId, erased_at: &str, rea
         "INSERT INTO erasures (elder_id, erased_at, reason) VALUES (?1, ?2, ?3) ON CONFLICT (elder_id) DO NOTHING",
         (id, erased_at, reason),
     )?;
+    Ok(())
+}
+
+/// Queues the erasure of `elder` to its `keyring` document: kept in the clear in the outbox (the file is
+/// encrypted at rest) and sealed with the elder's card key and signed with the office signing key of
+/// the newest generation when a batch is formed ([`super::keys::seal_erasure`]), so the relay and every
+/// device can verify it comes from a device holding the office's keys.
+pub(super) fn queue_erasure(
+    tx: &Connection,
+    elder: &ElderId,
+    erased_at: &str,
+    reason: &str,
+    stamp: &str,
+) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let doc = DocId { elder: elder.clone(), kind: DocKind::Keyring };
+    let content = erasure_bytes(erased_at, reason);
+    tx.prepare_cached(
+        "INSERT INTO outbox (doc_id, hash, change, created_at, what) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (doc_id, hash) DO UPDATE SET held = NULL",
+    )?
+    .execute(rusqlite::params![
+        doc.to_string(),
+        hex::encode(Sha256::digest(&content)),
+        content,
+        stamp,
+        What::Erasure.code()
+    ])?;
     Ok(())
 }
 
@@ -99,19 +127,7 @@ impl Store {
             return Err(Error::NotFound(elder.clone()));
         }
         erase_local(&tx, elder, &stamp, reason)?;
-        let doc = DocId { elder: elder.clone(), kind: DocKind::Keyring };
-        let found = keys_for(&tx, &space, What::Erasure, &doc, None)?;
-        let (generation, alg, key) = found.first().expect("a store holding the root holds the office key");
-        let envelope = keys::seal(
-            *alg,
-            key,
-            What::Erasure,
-            *generation,
-            &space,
-            &doc_ref(&doc),
-            &erasure_bytes(&stamp, reason),
-        );
-        queue_sealed(&tx, &doc, What::Erasure, &envelope, &stamp)?;
+        queue_erasure(&tx, elder, &stamp, reason, &stamp)?;
         tx.commit()?;
         Ok(())
     }

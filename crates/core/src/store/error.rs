@@ -46,6 +46,10 @@ pub enum Error {
         /// The newest this build knows.
         known: i64,
     },
+    /// The file was written by a build from before keyed elder ids and holds records: refused, not
+    /// migrated (no deployment holds real data under the old ids).
+    #[error("登记册由旧版本创建（老人编号未用村密钥加密）：请用旧版本导出台账，新建登记册后重新导入 / the registry was made by a build before keyed elder ids: export its ledger with that build, create a new registry and import it")]
+    UnkeyedIds,
     /// A stored document cannot be read.
     #[error("document {doc} is damaged: {reason}")]
     Corrupt {

@@ -247,11 +247,7 @@ pub(super) fn package_bytes(generations: &[GenerationKey]) -> Vec<u8> {
     let mut out = vec![generations.len() as u8];
     for g in generations {
         out.extend_from_slice(&g.generation.to_le_bytes());
-        out.push(match g.level {
-            Level::Root => 0,
-            Level::Village => 1,
-            Level::Card => 2,
-        });
+        out.push(g.level.byte());
         out.extend_from_slice(g.key.bytes());
     }
     out
@@ -265,7 +261,7 @@ fn read_package(bytes: &[u8]) -> Option<Vec<GenerationKey>> {
             return None;
         }
         let generation = u32::from_le_bytes(rest[..4].try_into().ok()?);
-        let level = [Level::Root, Level::Village, Level::Card].get(rest[4] as usize).copied()?;
+        let level = Level::from_byte(rest[4])?;
         out.push(GenerationKey { generation, level, key: Key::from_slice(&rest[5..37])? });
         rest = &rest[37..];
     }
@@ -282,7 +278,8 @@ pub(super) fn accept_package(tx: &Connection, space: &str, plaintext: &[u8], now
     add_generations(tx, space, alg, elder.as_deref(), &generations, now)
 }
 
-/// The generations to give a device of `role` (for a family phone: `elder`'s card keys).
+/// The generations to give a device of `role` (for a family phone: `elder`'s card keys), with each
+/// generation's office key for a device that holds no root (it verifies erasures with it).
 fn cut(
     conn: &Connection,
     space: &str,
@@ -301,8 +298,47 @@ fn cut(
             Role::Family => keys::card_key(&keys::village_key(&row.key), elder.unwrap_or_default()),
         };
         out.push(GenerationKey { generation: row.generation, level: Level::of_role(role), key });
+        if Level::of_role(role) != Level::Root {
+            let office = keys::office_public_key(&row.key);
+            out.push(GenerationKey { generation: row.generation, level: Level::Verify, key: office });
+        }
     }
     Ok(out)
+}
+
+/// The office key (Ed25519 public key) of `generation` of `space`, as this store holds it: derived from
+/// the root on an office device, received in the bundle or a key package on others.
+pub(super) fn office_key(conn: &Connection, space: &str, generation: u32) -> Result<Option<Key>> {
+    for row in rows(conn, space, Some(generation))? {
+        match row.level {
+            Level::Root => return Ok(Some(keys::office_public_key(&row.key))),
+            Level::Verify => return Ok(Some(row.key)),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// The newest generation's root of `space`, if this store holds one (an office device).
+pub(super) fn newest_root(conn: &Connection, space: &str) -> Result<Option<(u32, Alg, Key)>> {
+    Ok(rows(conn, space, None)?
+        .into_iter()
+        .find(|r| r.level == Level::Root)
+        .map(|r| (r.generation, r.alg, r.key)))
+}
+
+/// Seals an erasure of `doc` (an elder's `keyring`) with the elder's card key of the newest root and
+/// signs it with that generation's office signing key; `None` on a store holding no root.
+pub(super) fn seal_erasure(
+    conn: &Connection,
+    space: &str,
+    doc: &DocId,
+    plaintext: &[u8],
+) -> Result<Option<Vec<u8>>> {
+    let Some((generation, alg, root)) = newest_root(conn, space)? else { return Ok(None) };
+    let card = keys::card_key(&keys::village_key(&root), doc.elder.as_str());
+    let seed = keys::office_signing_seed(&root);
+    Ok(Some(keys::seal_signed(alg, &card, What::Erasure, generation, space, &doc_ref(doc), plaintext, &seed)))
 }
 
 impl Store {
@@ -499,10 +535,11 @@ impl Store {
             &bundle.generations,
             &stamp,
         )?;
-        let generations: i64 =
-            tx.query_row("SELECT count(*) FROM key_generations WHERE space = ?1", [&bundle.space], |r| {
-                r.get(0)
-            })?;
+        let generations: i64 = tx.query_row(
+            "SELECT count(DISTINCT generation) FROM key_generations WHERE space = ?1",
+            [&bundle.space],
+            |r| r.get(0),
+        )?;
         tx.commit()?;
         let released = self.release_held(now)?;
         Ok(Imported {
@@ -599,7 +636,7 @@ pub(super) fn queue_sealed(
     use sha2::{Digest, Sha256};
     tx.prepare_cached(
         "INSERT INTO outbox (doc_id, hash, change, created_at, what) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (hash) DO NOTHING",
+         ON CONFLICT (doc_id, hash) DO NOTHING",
     )?
     .execute(rusqlite::params![
         doc.to_string(),
@@ -609,4 +646,90 @@ pub(super) fn queue_sealed(
         what.code()
     ])?;
     Ok(())
+}
+
+impl Store {
+    /// The village's office key of the newest generation this store holds a root of (an office
+    /// device), as the relay is given it when the device enrols; `None` on other devices.
+    pub fn office_key_now(&self) -> Result<Option<shouwang_protocol::office::OfficeKey>> {
+        let space = self.key_space();
+        Ok(newest_root(&self.conn, &space)?.map(|(generation, _, root)| {
+            shouwang_protocol::office::OfficeKey {
+                generation,
+                key: keys::office_public_key(&root).bytes().to_vec(),
+            }
+        }))
+    }
+
+    /// The village's office key of `generation`, derived from its root if this store holds it.
+    pub fn office_key_of(&self, generation: u32) -> Result<Option<shouwang_protocol::office::OfficeKey>> {
+        let space = self.key_space();
+        Ok(rows(&self.conn, &space, Some(generation))?.into_iter().find(|r| r.level == Level::Root).map(
+            |r| shouwang_protocol::office::OfficeKey {
+                generation,
+                key: keys::office_public_key(&r.key).bytes().to_vec(),
+            },
+        ))
+    }
+
+    /// Records that the relay holds the office key of `generation` for this store's village.
+    pub fn note_office_registration(&mut self, generation: u32, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO office_registration (space, generation, registered_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (space) DO UPDATE SET generation = excluded.generation, registered_at = excluded.registered_at",
+            rusqlite::params![self.key_space(), generation, now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// The generation of the office key the relay was last given for this store's village, if any.
+    pub fn registered_office_generation(&self) -> Result<Option<u32>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT generation FROM office_registration WHERE space = ?1",
+                [self.key_space()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The signature of a routing table's `digest` with the office signing key of the generation the
+    /// relay holds for this village (`PUT …/routes`); `None` on a store that never registered one (not
+    /// an office device, or one the relay found with another office key).
+    pub fn sign_routes(&self, digest: u64) -> Result<Option<Vec<u8>>> {
+        let Some(registered) = self.registered_office_generation()? else { return Ok(None) };
+        let space = self.key_space();
+        let Some(root) =
+            rows(&self.conn, &space, Some(registered))?.into_iter().find(|r| r.level == Level::Root)
+        else {
+            return Ok(None);
+        };
+        let message = shouwang_protocol::office::routes_message(&space, digest);
+        Ok(Some(shouwang_protocol::office::sign(keys::office_signing_seed(&root.key).bytes(), &message)))
+    }
+
+    /// After a rotation, the change that moves the relay's office key for this village to the newest
+    /// generation, signed with the office signing key of the generation the relay holds; `None` when it
+    /// holds the newest already, or this store never registered one (it is not an office device, or
+    /// enrolled before holding its keys).
+    pub fn office_key_change(&self) -> Result<Option<shouwang_protocol::office::OfficeKeyChange>> {
+        let (Some(registered), Some(new)) = (self.registered_office_generation()?, self.office_key_now()?)
+        else {
+            return Ok(None);
+        };
+        if new.generation <= registered {
+            return Ok(None);
+        }
+        let space = self.key_space();
+        let Some(old) =
+            rows(&self.conn, &space, Some(registered))?.into_iter().find(|r| r.level == Level::Root)
+        else {
+            return Ok(None);
+        };
+        let message = shouwang_protocol::office::change_message(&space, &new);
+        let signature =
+            shouwang_protocol::office::sign(keys::office_signing_seed(&old.key).bytes(), &message);
+        Ok(Some(shouwang_protocol::office::OfficeKeyChange { new, signature }))
+    }
 }

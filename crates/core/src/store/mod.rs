@@ -39,7 +39,7 @@ mod view;
 mod visits;
 
 pub use agreements::{AgreementReminders, AgreementRow};
-pub use card::Card;
+pub use card::{Card, LAST_VISIT};
 pub use cases::{CaseFilter, CaseRow, CaseSaved, MonthCases};
 pub use elders::Saved;
 pub use error::{Error, Result};

@@ -254,6 +254,7 @@ fn a_visit_rewritten_by_another_device_keeps_its_original_and_is_listed_for_revi
         .map(|c| IncomingChange {
             doc: doc_id.clone(),
             bytes: store.seal_change(&doc_id, c.raw_bytes()).unwrap(),
+            by: shouwang_core::role::Role::Helper,
         })
         .collect();
     store.apply_remote(&changes, 1, t0).unwrap();

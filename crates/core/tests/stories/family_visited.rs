@@ -45,7 +45,7 @@ fn for_the_family(from: &Store, elder: &ElderId) -> Vec<IncomingChange> {
         .into_iter()
         .filter(|c| c.doc.elder.as_str() == elder.as_str())
         .filter(|c| matches!(c.doc.kind, DocKind::Card | DocKind::Family))
-        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
+        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes, by: Role::Committee })
         .collect()
 }
 
@@ -140,7 +140,7 @@ fn two_devices_logging_visits_offline_agree_on_the_later_date() {
         from.outbox_batch(0, 100_000, usize::MAX)
             .unwrap()
             .into_iter()
-            .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
+            .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes, by: Role::Committee })
             .collect()
     };
     // b is a second office desk: it holds the village's keys, issued by a.

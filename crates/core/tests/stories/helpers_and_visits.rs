@@ -353,10 +353,13 @@ fn the_demo_village_gets_helpers_visits_and_a_rebuild_reproduces_the_projection(
     }
     assert_eq!(store.rebuild().unwrap(), 40);
     assert_eq!(store.projection_dump().unwrap(), before);
-    // The same seed gives the same village on another device.
+    // The same seed gives the same village on another desk of the village (holding its keys, so its
+    // elders have the same ids).
     let dir2 = tempfile::tempdir().unwrap();
     let mut other =
         Store::init(dir2.path().join("v.sqlite"), village.unit.clone(), "斑竹村", "sichuan", now).unwrap();
+    let bundle = store.issue_key_bundle(Role::Committee, None, None, "第二台电脑", now).unwrap();
+    other.import_key_bundle(&bundle.to_text(), now).unwrap();
     for e in elders.clone() {
         other.add_elder(e, now).unwrap();
     }
@@ -386,7 +389,7 @@ fn helpers_visits_and_the_organisation_arrive_on_another_device_and_project_alik
         .outbox_batch(0, usize::MAX >> 1, usize::MAX)
         .unwrap()
         .into_iter()
-        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
+        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes, by: Role::Committee })
         .collect();
     let applied = tablet.apply_remote(&changes, 1, now).unwrap();
     // Every change applied, and every elder's own key (for the sensitive document) taken in.

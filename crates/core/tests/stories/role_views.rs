@@ -287,7 +287,12 @@ fn a_helper_cannot_write_for_an_elder_not_theirs_nor_widen_their_view() {
     };
     let before = helper.outbox_len().unwrap();
     refused(helper.log_visit(visit, now()), Operation::Visits);
-    refused(helper.record_consent(&theirs, consent_of_the_elder(), now()), Operation::Consent);
+    refused(helper.record_consent(&theirs, consent_of_the_elder(), now()), Operation::RecordConsent);
+    // Not for its own elder either: consents live in the profile, which only the committee writes.
+    refused(
+        helper.record_consent(&office.elders[0], consent_of_the_elder(), now()),
+        Operation::RecordConsent,
+    );
     refused(helper.update_elder(&office.elders[0], now(), |_| Ok(())), Operation::EditRegistry);
     assert_eq!(helper.outbox_len().unwrap(), before, "a refusal writes nothing");
     let device = helper.viewer().device;

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use shouwang_protocol::{
     limits, EnrolmentRequest, EnrolmentRequestV1, FamilyCodeRequest, FamilyCodeResponse, RedeemRequest,
-    RedeemResponse, Role,
+    RedeemRequestV1, RedeemResponse, Role,
 };
 use std::time::Instant;
 
@@ -27,7 +27,19 @@ pub(super) async fn redeem(
         .limiter()
         .check("enrol", Instant::now())
         .map_err(|retry_after| RelayError::RateLimited { retry_after })?;
-    let (request, format): (RedeemRequest, _) = body(&headers, raw)?;
+    // A device built before the office key sends the first body.
+    let raw = raw.map_err(|_| RelayError::invalid("body", "could not be read"))?;
+    let (request, format): (RedeemRequest, _) = match body(&headers, Ok(raw.clone())) {
+        Ok(found) => found,
+        Err(RelayError::Invalid(_)) => {
+            let (old, format): (RedeemRequestV1, _) = body(&headers, Ok(raw))?;
+            (old.into(), format)
+        }
+        Err(e) => return Err(e),
+    };
+    if request.office_key.as_ref().is_some_and(|k| k.key.len() != 32) {
+        return Err(RelayError::invalid("office_key.key", "must be 32 bytes"));
+    }
     let name = request.device_name.trim().to_string();
     if name.is_empty() || name.len() > limits::MAX_DEVICE_NAME {
         return Err(RelayError::invalid("device_name", "must be 1 to 100 bytes"));
@@ -45,6 +57,19 @@ pub(super) async fn redeem(
         .ok_or(RelayError::InvalidCode)?;
     Metrics::add(&state.metrics().enrolments, 1);
     tracing::info!(device = %device.id, role = %device.role, "device enrolled");
+    // The village's first office device to enrol gives the relay the office key; later ones learn
+    // which it holds. Only a committee's: a helper or a family phone holds no office key.
+    let office_key = match (device.role, request.office_key) {
+        (Role::Committee, Some(key)) => {
+            let space = device.scope.clone();
+            Some(state.with_store(move |s| s.claim_office_key(&space, &key, now)).await?)
+        }
+        (Role::Committee, None) => {
+            let space = device.scope.clone();
+            state.with_store(move |s| s.office_key(&space)).await?
+        }
+        _ => None,
+    };
     Ok(reply(
         format,
         &RedeemResponse {
@@ -55,6 +80,7 @@ pub(super) async fn redeem(
             elder: device.elder,
             epoch: state.epoch().to_string(),
             helper: device.helper,
+            office_key,
         },
     ))
 }

@@ -11,6 +11,9 @@
 //! | `POST /v1/spaces/{space}/changes` | stores changes | 200 [`PushResponse`](shouwang_protocol::PushResponse), 400, 401, 403, 413, 415, 429 |
 //! | `GET /v1/spaces/{space}/changes?after=N&limit=M` | changes after a cursor | 200 [`PullResponse`](shouwang_protocol::PullResponse), 400, 401, 403, 429 |
 //! | `POST /v1/spaces/{space}/sync` | a pull and a push in one round trip | 200 [`SyncResponse`](shouwang_protocol::SyncResponse), 400, 401, 403, 413, 415, 429 |
+//! | `POST /v1/spaces/{space}/office-key` | a committee moves the village's office key to a new generation, signed by the one held | 200 [`OfficeKey`](shouwang_protocol::office::OfficeKey), 400, 401, 403, 415, 429 |
+//! | `PUT /v1/spaces/{space}/routes` | a committee stores its village's routing table (which elders each helper's tablet receives) | 200 [`RoutesAck`](shouwang_protocol::RoutesAck), 400, 401, 403, 413, 415, 429 |
+//! | `GET /v1/spaces/{space}/routes` | a helper's tablet reads its routing list | 200 [`HelperRoutes`](shouwang_protocol::HelperRoutes), 401, 403, 429 |
 //! | `GET /healthz` | liveness | 200 `ok` |
 //! | `GET /metrics` | counters, Prometheus text | 200 |
 //!
@@ -22,6 +25,7 @@
 mod changes;
 mod devices;
 mod enrol;
+mod office;
 mod spaces;
 
 use crate::{RelayError, RelayState};
@@ -54,6 +58,8 @@ pub fn router(state: RelayState) -> Router {
         .route("/v1/devices/{id}/revoke", post(devices::revoke))
         .route("/v1/spaces/{space}/changes", post(changes::push).get(changes::pull))
         .route("/v1/spaces/{space}/sync", post(changes::sync))
+        .route("/v1/spaces/{space}/office-key", post(office::change_key))
+        .route("/v1/spaces/{space}/routes", get(office::helper_routes).put(office::put_routes))
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))

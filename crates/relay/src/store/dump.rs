@@ -19,8 +19,9 @@ use std::io::{BufRead, Write};
 /// The format's name in the header line.
 pub const FORMAT: &str = "shouwang-relay-dump";
 
-/// The format's version.
-pub const VERSION: u32 = 1;
+/// The format's version: 2 adds each change's pusher role, the villages' office keys and their
+/// routing (issue 14). Version 1 dumps still import (no roles, no keys, no routes).
+pub const VERSION: u32 = 2;
 
 /// One line of a dump.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +114,9 @@ pub enum Record {
         received_at: i64,
         /// The device that pushed it first.
         pusher: Option<String>,
+        /// That device's role.
+        #[serde(default)]
+        role: Option<String>,
     },
     /// Another device that pushed a change the space held.
     Repush {
@@ -132,6 +136,44 @@ pub enum Record {
         /// The erasure envelope's hash.
         hash: String,
     },
+    /// A village's office key.
+    OfficeKey {
+        /// The village code.
+        space: String,
+        /// Its generation.
+        generation: u32,
+        /// The Ed25519 public key, lowercase hex.
+        key: String,
+        /// Unix seconds.
+        set_at: i64,
+    },
+    /// One subject routed to one helper's tablet.
+    Route {
+        /// The village code.
+        space: String,
+        /// The helper.
+        helper: String,
+        /// The subject.
+        subject: String,
+        /// The version of the helper's list at which it was routed.
+        since: u64,
+    },
+    /// The version of one helper's routing list.
+    RouteList {
+        /// The village code.
+        space: String,
+        /// The helper.
+        helper: String,
+        /// Its version.
+        version: u64,
+    },
+    /// The digest of a village's routing table.
+    RouteTable {
+        /// The village code.
+        space: String,
+        /// The digest, as pulls report it.
+        digest: u64,
+    },
     /// The last line: how many records of each table the dump holds.
     End {
         /// The counts.
@@ -149,6 +191,8 @@ impl Record {
             Record::Change { .. } => counts.changes += 1,
             Record::Repush { .. } => counts.repushes += 1,
             Record::Erased { .. } => counts.erased += 1,
+            Record::OfficeKey { .. } => counts.office_keys += 1,
+            Record::Route { .. } | Record::RouteList { .. } | Record::RouteTable { .. } => counts.routes += 1,
             Record::Header { .. } | Record::Meta { .. } | Record::End { .. } => {}
         }
     }
@@ -172,7 +216,8 @@ pub fn export(store: &dyn Store, out: &mut dyn Write) -> Result<Counts, StoreErr
 pub fn import(store: &dyn Store, input: impl BufRead) -> Result<Counts, StoreError> {
     let mut reader = Reader { lines: input.lines(), line: 0, seen: Counts::default(), done: false };
     match reader.read() {
-        Some(Ok(Record::Header { format, version })) if format == FORMAT && version == VERSION => {}
+        Some(Ok(Record::Header { format, version }))
+            if format == FORMAT && (1..=VERSION).contains(&version) => {}
         Some(Err(e)) => return Err(e),
         _ => return Err(StoreError::Dump(format!("not a {FORMAT} version {VERSION} file"))),
     }

@@ -22,10 +22,12 @@ fn upper_bound(prefix: &str) -> String {
 }
 
 use serde::Serialize;
+use shouwang_protocol::office::OfficeKey;
 use shouwang_protocol::{Change, Role};
 
 /// Whether a stored change is an erasure the relay acts on: an erasure envelope addressed to an
-/// elder's `keyring` document (the HTTP layer lets only committee devices push one).
+/// elder's `keyring` document (the HTTP layer lets only committee devices push one, signed by the
+/// village's office key).
 pub fn is_erasure(change: &Change) -> bool {
     change.doc.kind == "keyring"
         && shouwang_protocol::envelope::parse(&change.bytes)
@@ -109,9 +111,10 @@ pub struct Enrolment {
     pub expires_at: i64,
 }
 
-/// What a pull may return: the kinds a role reads and, for a family device, one elder. An erasure the
-/// space keeps reaches every device that reads the space (a family phone: its elder's only), whatever
-/// kinds its role reads: every device holding something of the elder must destroy it.
+/// What a pull may return: the kinds a role reads and, for a family device, one elder; for a helper's
+/// tablet only the elders routed to its helper. An erasure the space keeps reaches every device that
+/// reads the space (a family phone: its elder's only), whatever kinds its role reads and whatever the
+/// routing: every device holding something of the elder must destroy it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadFilter {
     /// The document kinds to return.
@@ -120,7 +123,29 @@ pub struct ReadFilter {
     pub elder: Option<String>,
     /// Leave out the changes this device pushed itself (first or again): it has them already.
     pub device: Option<String>,
+    /// Only the subjects routed to this helper for the kinds whose subject is an elder
+    /// ([`ELDER_KINDS`](shouwang_protocol::ELDER_KINDS)); `Some(None)`: a helper's tablet bound to no helper, which receives no
+    /// elder's documents. `None`: no routing (an office).
+    pub routed_to: Option<Option<String>>,
+    /// Only this subject's changes (a tablet fetching the history of an elder newly routed to it).
+    pub subject: Option<String>,
+    /// Only changes numbered at most this (with `subject`: up to the tablet's cursor).
+    pub upto: Option<u64>,
 }
+
+impl ReadFilter {
+    /// Every change of the space, for tools and tests.
+    pub const ALL: ReadFilter = ReadFilter {
+        kinds: &shouwang_protocol::KINDS,
+        elder: None,
+        device: None,
+        routed_to: None,
+        subject: None,
+        upto: None,
+    };
+}
+
+pub use shouwang_protocol::ELDER_KINDS;
 
 /// The result of a push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +165,8 @@ pub struct Push<'a> {
     pub changes: &'a [(String, Change)],
     /// The device that pushed them, recorded with each so that its pulls leave them out.
     pub pusher: Option<&'a str>,
+    /// Its role, recorded with each change it brings first and reported with it by every pull.
+    pub role: Option<Role>,
 }
 
 /// One page of a pull.
@@ -154,6 +181,9 @@ pub struct Page {
     pub next: u64,
     /// The space's head when the page was read: how far a device has to go (for progress).
     pub latest: u64,
+    /// The role of each change's first pusher, in the order of `changes` (the committee's for a change
+    /// pushed by the operator's tools, which no device pushed).
+    pub pushers: Vec<Role>,
 }
 
 /// How many rows of each table an import wrote (or an export read).
@@ -171,6 +201,12 @@ pub struct Counts {
     pub repushes: u64,
     /// Erased subjects.
     pub erased: u64,
+    /// Office keys.
+    #[serde(default)]
+    pub office_keys: u64,
+    /// Routing rows (routes, list versions, table digests).
+    #[serde(default)]
+    pub routes: u64,
 }
 
 /// Durable storage of devices, enrolment codes and changes.
@@ -215,7 +251,7 @@ pub trait Store: Send + Sync + 'static {
     /// each hash once, durably (synced) before returning: [`Store::push_many`] with one push, from no
     /// device in particular.
     fn push(&self, space: &str, changes: &[(String, Change)], now: i64) -> Result<PushOutcome, StoreError> {
-        let outcomes = self.push_many(&[Push { space, changes, pusher: None }], now)?;
+        let outcomes = self.push_many(&[Push { space, changes, pusher: None, role: None }], now)?;
         outcomes.into_iter().next().ok_or_else(|| StoreError::Corrupt("a push without an outcome".into()))
     }
     /// The spaces whose code starts with `prefix` and that hold at least one change, each with its head
@@ -223,6 +259,32 @@ pub trait Store: Send + Sync + 'static {
     fn spaces(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError>;
     /// The changes after `after` that pass `filter`, at most `limit`.
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError>;
+    /// The village's office key, if an office device has enrolled.
+    fn office_key(&self, space: &str) -> Result<Option<OfficeKey>, StoreError>;
+    /// Keeps `key` as the village's office key if it has none yet; returns the one it holds after.
+    fn claim_office_key(&self, space: &str, key: &OfficeKey, now: i64) -> Result<OfficeKey, StoreError>;
+    /// Replaces the village's office key `old` by `new` (the caller checked `new` is signed by `old`);
+    /// `false`, changing nothing, if the key held is not `old` any more.
+    fn replace_office_key(
+        &self,
+        space: &str,
+        old: &OfficeKey,
+        new: &OfficeKey,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    /// Forgets the village's office key (`shouwang-relay office-key reset`, by the operator, when a
+    /// device without the office's keys enrolled first): the next office device to enrol sets it.
+    fn reset_office_key(&self, space: &str) -> Result<bool, StoreError>;
+    /// Replaces the village's whole routing table, in one transaction: each helper's list whose subjects
+    /// changed gets a new version, each subject newly routed that version as its `since`. Returns the
+    /// table's digest ([`shouwang_protocol::routes_digest`]).
+    fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> Result<u64, StoreError>;
+    /// One helper's routing list: its version and each subject with its `since` (version 0, empty, for
+    /// a helper with none).
+    fn helper_routes(&self, space: &str, helper: &str) -> Result<(u64, Vec<(String, u64)>), StoreError>;
+    /// What pulls report of the routing: a helper's list version, or (`helper` None) the digest of the
+    /// space's table (that of an empty table if it has none).
+    fn route_state(&self, space: &str, helper: Option<&str>) -> Result<u64, StoreError>;
     /// Writes the whole store, one [`Record`] at a time, from one consistent snapshot: the epoch, devices,
     /// enrolment codes, space counters, changes with their numbers, re-pushes, erasures (see [`dump`]).
     /// Memory stays bounded: rows are streamed to `out` as they are read.
@@ -234,4 +296,76 @@ pub trait Store: Send + Sync + 'static {
         &self,
         records: &mut dyn Iterator<Item = Result<Record, StoreError>>,
     ) -> Result<Counts, StoreError>;
+}
+
+/// The role reported for a stored change: its first pusher's, or the committee's for a change no
+/// device pushed (the operator's tools).
+fn pusher_role(code: Option<&str>) -> Result<Role, StoreError> {
+    match code {
+        None => Ok(Role::Committee),
+        Some(code) => Role::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}"))),
+    }
+}
+
+/// What replacing a routing table changes, computed the same way for both stores: for each helper whose
+/// list changes, the subjects added and removed, and the new table's digest.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RoutePlan {
+    /// `(helper, added, removed)`, in helper order.
+    lists: Vec<(String, Vec<String>, Vec<String>)>,
+    /// The new table's digest.
+    digest: u64,
+}
+
+impl RoutePlan {
+    fn new(held: &[(String, String)], wanted: &[(String, Vec<String>)]) -> RoutePlan {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut before: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (helper, subject) in held {
+            before.entry(helper).or_default().insert(subject);
+        }
+        let mut after: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (helper, subjects) in wanted {
+            after.entry(helper).or_default().extend(subjects.iter().map(String::as_str));
+        }
+        let helpers: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+        let empty = BTreeSet::new();
+        let mut lists = Vec::new();
+        for helper in helpers {
+            let (old, new) = (before.get(helper).unwrap_or(&empty), after.get(helper).unwrap_or(&empty));
+            let added: Vec<String> = new.difference(old).map(|s| s.to_string()).collect();
+            let removed: Vec<String> = old.difference(new).map(|s| s.to_string()).collect();
+            if !added.is_empty() || !removed.is_empty() {
+                lists.push((helper.to_string(), added, removed));
+            }
+        }
+        let digest = shouwang_protocol::routes_digest(
+            after.iter().flat_map(|(helper, subjects)| subjects.iter().map(move |s| (*helper, *s))),
+        );
+        RoutePlan { lists, digest }
+    }
+}
+
+#[cfg(test)]
+mod route_tests {
+    use super::*;
+
+    #[test]
+    fn a_new_table_changes_only_the_lists_whose_subjects_differ() {
+        let held = [("h1", "e1"), ("h1", "e2"), ("h2", "e3")].map(|(h, s)| (h.to_string(), s.to_string()));
+        let wanted = vec![
+            ("h1".to_string(), vec!["e2".to_string(), "e1".to_string()]),
+            ("h3".to_string(), vec!["e3".to_string()]),
+        ];
+        let plan = RoutePlan::new(&held, &wanted);
+        assert_eq!(
+            plan.lists,
+            [
+                ("h2".to_string(), vec![], vec!["e3".to_string()]),
+                ("h3".to_string(), vec!["e3".to_string()], vec![]),
+            ],
+            "h1 keeps its version: its subjects are the same"
+        );
+        assert_eq!(plan.digest, shouwang_protocol::routes_digest([("h3", "e3"), ("h1", "e1"), ("h1", "e2")]));
+    }
 }

@@ -18,6 +18,7 @@ use super::dump::{from_hex, seq_i64, to_hex};
 use super::{Counts, Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Record, Store, StoreError};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
+use shouwang_protocol::office::OfficeKey;
 use shouwang_protocol::{Change, DocRef, Role};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::{Deref, DerefMut};
@@ -25,11 +26,12 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The schema's migrations, in order; `schema_version` holds how many are applied.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../schema/postgres/001_init.sql"),
     include_str!("../../schema/postgres/002_pushers.sql"),
     include_str!("../../schema/postgres/003_helpers.sql"),
     include_str!("../../schema/postgres/004_erasure_labels.sql"),
+    include_str!("../../schema/postgres/005_identity_roles_routes.sql"),
 ];
 
 /// The advisory lock key that serialises migrations across replicas ("SHOUWANG" in ASCII).
@@ -194,19 +196,35 @@ fn device(row: &Row) -> Result<Device, StoreError> {
 }
 
 /// The space's head, 0 if it has no changes yet.
-/// Records that each device pushed again these hashes the space holds, unless it was their first pusher.
+/// A change new to its space, with the device that pushed it and that device's role.
+type Fresh<'a> = (&'a (String, Change), Option<&'a str>, Option<&'a str>);
+
+/// A change's identity in the space: its document's address and its hash.
+type Identity<'a> = (&'a str, &'a str, &'a str);
+
+fn identity(change: &(String, Change)) -> Identity<'_> {
+    (change.1.doc.elder.as_str(), change.1.doc.kind.as_str(), change.0.as_str())
+}
+
+/// Records that each device pushed again these changes the space holds, unless it was their first
+/// pusher.
 fn record_repushes(
     tx: &mut postgres::Transaction<'_>,
     space: &str,
-    again: &[(&str, Vec<&str>)],
+    again: &[(&str, Vec<Identity<'_>>)],
 ) -> Result<(), StoreError> {
-    for (device, hashes) in again {
+    for (device, held) in again {
+        let elders: Vec<&str> = held.iter().map(|(e, _, _)| *e).collect();
+        let kinds: Vec<&str> = held.iter().map(|(_, k, _)| *k).collect();
+        let hashes: Vec<&str> = held.iter().map(|(_, _, h)| *h).collect();
         tx.execute(
             "INSERT INTO repushes (space, seq, device)
-             SELECT space, seq, $3 FROM changes
-             WHERE space = $1 AND hash = ANY($2) AND pusher IS DISTINCT FROM $3
+             SELECT c.space, c.seq, $5 FROM changes c
+             JOIN unnest($2::TEXT[], $3::TEXT[], $4::TEXT[]) AS t (elder, kind, hash)
+               ON c.elder = t.elder AND c.kind = t.kind AND c.hash = t.hash
+             WHERE c.space = $1 AND c.pusher IS DISTINCT FROM $5
              ON CONFLICT DO NOTHING",
-            &[&space, hashes, device],
+            &[&space, &elders, &kinds, &hashes, device],
         )?;
     }
     Ok(())
@@ -224,11 +242,12 @@ fn erase(
     for (subject, hash) in erasures {
         tx.execute(
             "DELETE FROM repushes r USING changes c
-             WHERE c.space = $1 AND c.elder = $2 AND c.hash <> $3 AND r.space = c.space AND r.seq = c.seq",
+             WHERE c.space = $1 AND c.elder = $2 AND NOT (c.kind = 'keyring' AND c.hash = $3)
+               AND r.space = c.space AND r.seq = c.seq",
             &[&space, subject, hash],
         )?;
         tx.execute(
-            "DELETE FROM changes WHERE space = $1 AND elder = $2 AND hash <> $3",
+            "DELETE FROM changes WHERE space = $1 AND elder = $2 AND NOT (kind = 'keyring' AND hash = $3)",
             &[&space, subject, hash],
         )?;
         tx.execute(
@@ -251,6 +270,7 @@ struct ChangeBatch {
     bytes: Vec<Vec<u8>>,
     received_at: Vec<i64>,
     pusher: Vec<Option<String>>,
+    role: Vec<Option<String>>,
 }
 
 impl ChangeBatch {
@@ -261,9 +281,9 @@ impl ChangeBatch {
             return Ok(());
         }
         tx.execute(
-            "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
+            "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher, role)
              SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[],
-                                  $7::BIGINT[], $8::TEXT[])",
+                                  $7::BIGINT[], $8::TEXT[], $9::TEXT[])",
             &[
                 &self.space,
                 &self.seq,
@@ -273,6 +293,7 @@ impl ChangeBatch {
                 &self.bytes,
                 &self.received_at,
                 &self.pusher,
+                &self.role,
             ],
         )?;
         *self = ChangeBatch::default();
@@ -414,16 +435,20 @@ impl Store for PostgresStore {
                     &[space],
                 )?
                 .get(0);
-            // Each hash once: against what the space holds (under the lock no one else adds to it), then
-            // within the batch, in the order the pushes arrived.
+            // Each change once (its document and hash): against what the space holds (under the lock no
+            // one else adds to it), then within the batch, in the order the pushes arrived.
             let hashes: Vec<&str> =
                 members.iter().flat_map(|&i| pushes[i].changes.iter().map(|(h, _)| h.as_str())).collect();
-            let stored: HashSet<String> = tx
-                .query("SELECT hash FROM changes WHERE space = $1 AND hash = ANY($2)", &[space, &hashes])?
+            let stored: HashSet<(String, String, String)> = tx
+                .query(
+                    "SELECT elder, kind, hash FROM changes WHERE space = $1 AND hash = ANY($2)",
+                    &[space, &hashes],
+                )?
                 .iter()
-                .map(|r| r.get(0))
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
                 .collect();
-            let mut seen: HashSet<&str> = stored.iter().map(String::as_str).collect();
+            let mut seen: HashSet<Identity<'_>> =
+                stored.iter().map(|(e, k, h)| (e.as_str(), k.as_str(), h.as_str())).collect();
             // Subjects erased here (or by an erasure earlier in this batch): their changes are
             // acknowledged and not stored.
             let subjects: Vec<&str> = members
@@ -439,10 +464,11 @@ impl Store for PostgresStore {
                 .map(|r| r.get(0))
                 .collect();
             let mut erasures: Vec<(&str, &str)> = Vec::new();
-            let mut fresh: Vec<(&(String, Change), Option<&str>)> = Vec::new();
-            // The hashes each device pushed that the space held already (or an earlier push of the batch
+            // Each new change with its pusher and the pusher's role.
+            let mut fresh: Vec<Fresh<'_>> = Vec::new();
+            // The changes each device pushed that the space held already (or an earlier push of the batch
             // brought): recorded as re-pushed by it once the new changes are in.
-            let mut again: Vec<(&str, Vec<&str>)> = Vec::new();
+            let mut again: Vec<(&str, Vec<Identity<'_>>)> = Vec::new();
             for &i in members {
                 let mut new = 0;
                 let mut held = Vec::new();
@@ -454,11 +480,11 @@ impl Store for PostgresStore {
                         erased.insert(change.1.doc.elder.clone());
                         erasures.push((change.1.doc.elder.as_str(), change.0.as_str()));
                     }
-                    if seen.insert(change.0.as_str()) {
-                        fresh.push((change, pushes[i].pusher));
+                    if seen.insert(identity(change)) {
+                        fresh.push((change, pushes[i].pusher, pushes[i].role.map(Role::code)));
                         new += 1;
                     } else {
-                        held.push(change.0.as_str());
+                        held.push(identity(change));
                     }
                 }
                 if let (Some(pusher), false) = (pushes[i].pusher, held.is_empty()) {
@@ -472,18 +498,19 @@ impl Store for PostgresStore {
                 continue;
             }
             let seqs: Vec<i64> = (1..=fresh.len() as i64).map(|i| head + i).collect();
-            let hashes: Vec<&str> = fresh.iter().map(|((h, _), _)| h.as_str()).collect();
-            let elders: Vec<&str> = fresh.iter().map(|((_, c), _)| c.doc.elder.as_str()).collect();
-            let kinds: Vec<&str> = fresh.iter().map(|((_, c), _)| c.doc.kind.as_str()).collect();
-            let bytes: Vec<&[u8]> = fresh.iter().map(|((_, c), _)| c.bytes.as_slice()).collect();
-            let pushers: Vec<Option<&str>> = fresh.iter().map(|(_, p)| *p).collect();
+            let hashes: Vec<&str> = fresh.iter().map(|((h, _), _, _)| h.as_str()).collect();
+            let elders: Vec<&str> = fresh.iter().map(|((_, c), _, _)| c.doc.elder.as_str()).collect();
+            let kinds: Vec<&str> = fresh.iter().map(|((_, c), _, _)| c.doc.kind.as_str()).collect();
+            let bytes: Vec<&[u8]> = fresh.iter().map(|((_, c), _, _)| c.bytes.as_slice()).collect();
+            let pushers: Vec<Option<&str>> = fresh.iter().map(|(_, p, _)| *p).collect();
+            let roles: Vec<Option<&str>> = fresh.iter().map(|(_, _, r)| *r).collect();
             let inserted = tx.execute(
-                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
-                 SELECT $1, t.seq, t.hash, t.elder, t.kind, t.bytes, $7, t.pusher
-                 FROM unnest($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[], $8::TEXT[])
-                      AS t (seq, hash, elder, kind, bytes, pusher)
-                 ON CONFLICT (space, hash) DO NOTHING",
-                &[space, &seqs, &hashes, &elders, &kinds, &bytes, &now, &pushers],
+                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher, role)
+                 SELECT $1, t.seq, t.hash, t.elder, t.kind, t.bytes, $7, t.pusher, t.role
+                 FROM unnest($2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BYTEA[], $8::TEXT[], $9::TEXT[])
+                      AS t (seq, hash, elder, kind, bytes, pusher, role)
+                 ON CONFLICT (space, elder, kind, hash) DO NOTHING",
+                &[space, &seqs, &hashes, &elders, &kinds, &bytes, &now, &pushers, &roles],
             )?;
             if inserted != fresh.len() as u64 {
                 // Only a writer ignoring the counter row could cause this; numbers would have gaps.
@@ -569,7 +596,7 @@ impl Store for PostgresStore {
         })?;
         each(
             &mut tx,
-            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher FROM changes ORDER BY space, seq",
+            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher, role FROM changes ORDER BY space, seq",
             &|r| {
                 Ok(Record::Change {
                     space: r.try_get(0)?,
@@ -580,6 +607,7 @@ impl Store for PostgresStore {
                     bytes: to_hex(r.try_get::<_, &[u8]>(5)?),
                     received_at: r.try_get(6)?,
                     pusher: r.try_get(7)?,
+                    role: r.try_get(8)?,
                 })
             },
         )?;
@@ -593,6 +621,36 @@ impl Store for PostgresStore {
         each(&mut tx, "SELECT space, subject, hash FROM erased ORDER BY space, subject", &|r| {
             Ok(Record::Erased { space: r.try_get(0)?, subject: r.try_get(1)?, hash: r.try_get(2)? })
         })?;
+        each(&mut tx, "SELECT space, generation, key, set_at FROM office_keys ORDER BY space", &|r| {
+            Ok(Record::OfficeKey {
+                space: r.try_get(0)?,
+                generation: r.try_get::<_, i64>(1)? as u32,
+                key: to_hex(r.try_get::<_, &[u8]>(2)?),
+                set_at: r.try_get(3)?,
+            })
+        })?;
+        each(
+            &mut tx,
+            "SELECT space, helper, subject, since FROM routes ORDER BY space, helper, subject",
+            &|r| {
+                Ok(Record::Route {
+                    space: r.try_get(0)?,
+                    helper: r.try_get(1)?,
+                    subject: r.try_get(2)?,
+                    since: r.try_get::<_, i64>(3)? as u64,
+                })
+            },
+        )?;
+        each(&mut tx, "SELECT space, helper, version FROM route_lists ORDER BY space, helper", &|r| {
+            Ok(Record::RouteList {
+                space: r.try_get(0)?,
+                helper: r.try_get(1)?,
+                version: r.try_get::<_, i64>(2)? as u64,
+            })
+        })?;
+        each(&mut tx, "SELECT space, digest FROM route_tables ORDER BY space", &|r| {
+            Ok(Record::RouteTable { space: r.try_get(0)?, digest: r.try_get::<_, i64>(1)? as u64 })
+        })?;
         tx.commit()?;
         Ok(counts)
     }
@@ -605,7 +663,8 @@ impl Store for PostgresStore {
         let mut tx = client.transaction()?;
         // No relay may write while the store is filled.
         tx.batch_execute(
-            "LOCK TABLE devices, enrolments, spaces, changes, repushes, erased IN EXCLUSIVE MODE",
+            "LOCK TABLE devices, enrolments, spaces, changes, repushes, erased, office_keys, routes, route_lists,
+                 route_tables IN EXCLUSIVE MODE",
         )?;
         for (table, what) in
             [("devices", "devices"), ("enrolments", "enrolment codes"), ("changes", "changes")]
@@ -672,7 +731,7 @@ impl Store for PostgresStore {
                         &[&space, &seq_i64(head)?],
                     )?;
                 }
-                Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher } => {
+                Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher, role } => {
                     batch.space.push(space);
                     batch.seq.push(seq_i64(seq)?);
                     batch.hash.push(hash);
@@ -681,6 +740,7 @@ impl Store for PostgresStore {
                     batch.bytes.push(from_hex(&bytes)?);
                     batch.received_at.push(received_at);
                     batch.pusher.push(pusher);
+                    batch.role.push(role);
                     if batch.seq.len() >= ChangeBatch::ROWS {
                         batch.flush(&mut tx)?;
                     }
@@ -697,6 +757,30 @@ impl Store for PostgresStore {
                     tx.execute(
                         "INSERT INTO erased (space, subject, hash) VALUES ($1, $2, $3)",
                         &[&space, &subject, &hash],
+                    )?;
+                }
+                Record::OfficeKey { space, generation, key, set_at } => {
+                    tx.execute(
+                        "INSERT INTO office_keys (space, generation, key, set_at) VALUES ($1, $2, $3, $4)",
+                        &[&space, &i64::from(generation), &from_hex(&key)?, &set_at],
+                    )?;
+                }
+                Record::Route { space, helper, subject, since } => {
+                    tx.execute(
+                        "INSERT INTO routes (space, helper, subject, since) VALUES ($1, $2, $3, $4)",
+                        &[&space, &helper, &subject, &seq_i64(since)?],
+                    )?;
+                }
+                Record::RouteList { space, helper, version } => {
+                    tx.execute(
+                        "INSERT INTO route_lists (space, helper, version) VALUES ($1, $2, $3)",
+                        &[&space, &helper, &seq_i64(version)?],
+                    )?;
+                }
+                Record::RouteTable { space, digest } => {
+                    tx.execute(
+                        "INSERT INTO route_tables (space, digest) VALUES ($1, $2)",
+                        &[&space, &(digest as i64)],
                     )?;
                 }
                 Record::Header { .. } | Record::End { .. } => {}
@@ -729,32 +813,178 @@ impl Store for PostgresStore {
         // committed with the head), and one committed while this page is read has a higher number and is
         // served next time, never skipped by the jump to the head below.
         let head = head(&mut *client, space)?;
+        let bound = filter.upto.map_or(head, |upto| head.min(i64::try_from(upto).unwrap_or(i64::MAX)));
         let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let (routing, helper) = match &filter.routed_to {
+            None => (false, String::new()),
+            Some(helper) => (true, helper.clone().unwrap_or_default()),
+        };
+        let elder_kinds: &[&str] = &super::ELDER_KINDS;
+        // An erasure reaches everyone who reads the space; otherwise the kinds the role reads, and for a
+        // helper's tablet of the kinds about an elder only the elders routed to its helper.
         let rows = client.query(
-            "SELECT seq, elder, kind, bytes FROM changes
+            "SELECT seq, elder, kind, bytes, role FROM changes
              WHERE space = $1 AND seq > $2 AND seq <= $3 AND ($4::TEXT IS NULL OR elder = $4)
-               AND (kind = ANY($5) OR EXISTS (
-                   SELECT 1 FROM erased e WHERE e.space = $1 AND e.subject = changes.elder AND e.hash = changes.hash))
+               AND ($10::TEXT IS NULL OR elder = $10)
+               AND (EXISTS (SELECT 1 FROM erased e
+                            WHERE e.space = $1 AND e.subject = changes.elder AND e.hash = changes.hash
+                              AND changes.kind = 'keyring')
+                    OR (kind = ANY($5)
+                        AND (NOT $8 OR NOT (kind = ANY($11))
+                             OR elder IN (SELECT subject FROM routes WHERE space = $1 AND helper = $9))))
                AND ($7::TEXT IS NULL OR ((pusher IS NULL OR pusher <> $7) AND NOT EXISTS (
                    SELECT 1 FROM repushes r WHERE r.space = $1 AND r.seq = changes.seq AND r.device = $7)))
              ORDER BY seq LIMIT $6",
-            &[&space, &after, &head, &filter.elder, &filter.kinds, &(i64::from(limit) + 1), &filter.device],
+            &[
+                &space,
+                &after,
+                &bound,
+                &filter.elder,
+                &filter.kinds,
+                &(i64::from(limit) + 1),
+                &filter.device,
+                &routing,
+                &helper,
+                &filter.subject,
+                &elder_kinds,
+            ],
         )?;
-        let mut changes = rows
-            .iter()
-            .map(|r| {
-                let seq: i64 = r.try_get(0)?;
-                let change = Change {
-                    doc: DocRef { elder: r.try_get(1)?, kind: r.try_get(2)? },
-                    bytes: r.try_get(3)?,
-                };
-                Ok((seq as u64, change))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let latest = (head as u64).max(after as u64);
+        let mut changes = Vec::with_capacity(rows.len());
+        let mut pushers = Vec::with_capacity(rows.len());
+        for r in rows.iter().take(limit as usize) {
+            let seq: i64 = r.try_get(0)?;
+            let change =
+                Change { doc: DocRef { elder: r.try_get(1)?, kind: r.try_get(2)? }, bytes: r.try_get(3)? };
+            changes.push((seq as u64, change));
+            pushers.push(super::pusher_role(r.try_get::<_, Option<&str>>(4)?)?);
+        }
+        let more = rows.len() > limit as usize;
+        let latest = (bound as u64).max(after as u64);
         let next = if more { changes.last().map_or(0, |(seq, _)| *seq) } else { latest };
-        Ok(Page { changes, more, next, latest })
+        Ok(Page { changes, more, next, latest, pushers })
+    }
+
+    fn office_key(&self, space: &str) -> Result<Option<OfficeKey>, StoreError> {
+        let row = self
+            .client()?
+            .query_opt("SELECT generation, key FROM office_keys WHERE space = $1", &[&space])?;
+        row.map(|r| Ok(OfficeKey { generation: r.try_get::<_, i64>(0)? as u32, key: r.try_get(1)? }))
+            .transpose()
+    }
+
+    fn claim_office_key(&self, space: &str, key: &OfficeKey, now: i64) -> Result<OfficeKey, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        tx.execute(
+            "INSERT INTO office_keys (space, generation, key, set_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (space) DO NOTHING",
+            &[&space, &i64::from(key.generation), &key.key, &now],
+        )?;
+        let r = tx.query_one("SELECT generation, key FROM office_keys WHERE space = $1", &[&space])?;
+        let held = OfficeKey { generation: r.try_get::<_, i64>(0)? as u32, key: r.try_get(1)? };
+        tx.commit()?;
+        Ok(held)
+    }
+
+    fn replace_office_key(
+        &self,
+        space: &str,
+        old: &OfficeKey,
+        new: &OfficeKey,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let n = self.client()?.execute(
+            "UPDATE office_keys SET generation = $4, key = $5, set_at = $6
+             WHERE space = $1 AND generation = $2 AND key = $3",
+            &[&space, &i64::from(old.generation), &old.key, &i64::from(new.generation), &new.key, &now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn reset_office_key(&self, space: &str) -> Result<bool, StoreError> {
+        Ok(self.client()?.execute("DELETE FROM office_keys WHERE space = $1", &[&space])? > 0)
+    }
+
+    fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> Result<u64, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        // One committee's table at a time per space: the table row is locked until commit.
+        tx.execute(
+            "INSERT INTO route_tables (space, digest) VALUES ($1, 0) ON CONFLICT (space) DO NOTHING",
+            &[&space],
+        )?;
+        tx.execute("SELECT 1 FROM route_tables WHERE space = $1 FOR UPDATE", &[&space])?;
+        let held: Vec<(String, String)> = tx
+            .query("SELECT helper, subject FROM routes WHERE space = $1", &[&space])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let versions: std::collections::HashMap<String, i64> = tx
+            .query("SELECT helper, version FROM route_lists WHERE space = $1", &[&space])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let plan = super::RoutePlan::new(&held, routes);
+        for (helper, added, removed) in &plan.lists {
+            let version = versions.get(helper).copied().unwrap_or(0) + 1;
+            tx.execute(
+                "INSERT INTO route_lists (space, helper, version) VALUES ($1, $2, $3)
+                 ON CONFLICT (space, helper) DO UPDATE SET version = excluded.version",
+                &[&space, helper, &version],
+            )?;
+            tx.execute(
+                "INSERT INTO routes (space, helper, subject, since) SELECT $1, $2, s, $4 FROM unnest($3::TEXT[]) AS s
+                 ON CONFLICT (space, helper, subject) DO UPDATE SET since = excluded.since",
+                &[&space, helper, added, &version],
+            )?;
+            tx.execute(
+                "DELETE FROM routes WHERE space = $1 AND helper = $2 AND subject = ANY($3)",
+                &[&space, helper, removed],
+            )?;
+        }
+        tx.execute("UPDATE route_tables SET digest = $2 WHERE space = $1", &[&space, &(plan.digest as i64)])?;
+        tx.commit()?;
+        Ok(plan.digest)
+    }
+
+    fn helper_routes(&self, space: &str, helper: &str) -> Result<(u64, Vec<(String, u64)>), StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).start()?;
+        let version: i64 = tx
+            .query_opt(
+                "SELECT version FROM route_lists WHERE space = $1 AND helper = $2",
+                &[&space, &helper],
+            )?
+            .map_or(0, |r| r.get(0));
+        let subjects = tx
+            .query(
+                "SELECT subject, since FROM routes WHERE space = $1 AND helper = $2 ORDER BY subject",
+                &[&space, &helper],
+            )?
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64))
+            .collect();
+        tx.commit()?;
+        Ok((version as u64, subjects))
+    }
+
+    fn route_state(&self, space: &str, helper: Option<&str>) -> Result<u64, StoreError> {
+        let mut client = self.client()?;
+        let found: Option<i64> = match helper {
+            Some(helper) => client
+                .query_opt(
+                    "SELECT version FROM route_lists WHERE space = $1 AND helper = $2",
+                    &[&space, &helper],
+                )?
+                .map(|r| r.get(0)),
+            None => client
+                .query_opt("SELECT digest FROM route_tables WHERE space = $1", &[&space])?
+                .map(|r| r.get(0)),
+        };
+        Ok(match (found, helper) {
+            (Some(v), _) => v as u64,
+            (None, Some(_)) => 0,
+            (None, None) => shouwang_protocol::routes_digest([]),
+        })
     }
 }

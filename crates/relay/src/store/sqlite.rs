@@ -7,6 +7,7 @@
 use super::dump::{from_hex, seq_i64, to_hex};
 use super::{Counts, Device, Enrolment, Page, Push, PushOutcome, ReadFilter, Record, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use shouwang_protocol::office::OfficeKey;
 use shouwang_protocol::{Change, DocRef, Role};
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -14,11 +15,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// The schema's migrations, in order; the store's `user_version` is how many are applied.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../schema/001_init.sql"),
     include_str!("../../schema/002_pushers.sql"),
     include_str!("../../schema/003_helpers.sql"),
     include_str!("../../schema/004_erasure_labels.sql"),
+    include_str!("../../schema/005_identity_roles_routes.sql"),
 ];
 
 /// The relay's store in SQLite: one connection writes, a few read-only ones serve token look-ups and
@@ -144,17 +146,17 @@ fn device(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     })
 }
 
-/// Deletes every change of `subject` in `space` but the erasure envelope `hash`, with their re-push
-/// records, and records the subject as erased (once: a later erasure of an erased subject is dropped
-/// before it gets here).
+/// Deletes every change of `subject` in `space` but the erasure envelope `hash` (at its `keyring`),
+/// with their re-push records, and records the subject as erased (once: a later erasure of an erased
+/// subject is dropped before it gets here).
 fn erase(tx: &rusqlite::Transaction<'_>, space: &str, subject: &str, hash: &str) -> Result<(), StoreError> {
     tx.execute(
         "DELETE FROM repushes WHERE space = ?1 AND seq IN
-             (SELECT seq FROM changes WHERE space = ?1 AND elder = ?2 AND hash <> ?3)",
+             (SELECT seq FROM changes WHERE space = ?1 AND elder = ?2 AND NOT (kind = 'keyring' AND hash = ?3))",
         params![space, subject, hash],
     )?;
     tx.execute(
-        "DELETE FROM changes WHERE space = ?1 AND elder = ?2 AND hash <> ?3",
+        "DELETE FROM changes WHERE space = ?1 AND elder = ?2 AND NOT (kind = 'keyring' AND hash = ?3)",
         params![space, subject, hash],
     )?;
     tx.execute(
@@ -262,13 +264,14 @@ impl Store for SqliteStore {
             let mut read_head =
                 tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE space = ?1")?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (space, hash) DO NOTHING",
+                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher, role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (space, elder, kind, hash) DO NOTHING",
             )?;
             // A change the space already holds, pushed by another device than its first pusher.
             let mut repush = tx.prepare_cached(
                 "INSERT INTO repushes (space, seq, device)
-                 SELECT space, seq, ?3 FROM changes WHERE space = ?1 AND hash = ?2 AND pusher IS NOT ?3
+                 SELECT space, seq, ?3 FROM changes
+                 WHERE space = ?1 AND elder = ?4 AND kind = ?5 AND hash = ?2 AND pusher IS NOT ?3
                  ON CONFLICT DO NOTHING",
             )?;
             let mut is_erased =
@@ -296,13 +299,14 @@ impl Store for SqliteStore {
                         c.doc.kind,
                         c.bytes,
                         now,
-                        push.pusher
+                        push.pusher,
+                        push.role.map(Role::code)
                     ])?;
                     if n > 0 {
                         *head += 1;
                         new += 1;
                     } else if let Some(pusher) = push.pusher {
-                        repush.execute(params![push.space, hash, pusher])?;
+                        repush.execute(params![push.space, hash, pusher, c.doc.elder, c.doc.kind])?;
                     }
                     // The subject's other changes go in this transaction; later ones of the batch
                     // find it erased above.
@@ -326,38 +330,192 @@ impl Store for SqliteStore {
     fn pull(&self, space: &str, after: u64, limit: u32, filter: &ReadFilter) -> Result<Page, StoreError> {
         let conn = self.reader()?;
         let kinds = serde_json::to_string(filter.kinds).expect("a list of strings serialises");
+        let elder_kinds = serde_json::to_string(&super::ELDER_KINDS).expect("a list of strings serialises");
         // The head is read first and bounds the page: a change committed while this page is read has a
         // higher number and is served next time, never skipped by the jump to the head below.
         let head: i64 =
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE space = ?1", [space], |r| {
                 r.get(0)
             })?;
+        let bound = filter.upto.map_or(head, |upto| head.min(i64::try_from(upto).unwrap_or(i64::MAX)));
+        // An erasure reaches everyone who reads the space; otherwise the kinds the role reads, and for a
+        // helper's tablet of the kinds about an elder only the elders routed to its helper.
         let mut stmt = conn.prepare_cached(
-            "SELECT seq, elder, kind, bytes FROM changes
+            "SELECT seq, elder, kind, bytes, role FROM changes
              WHERE space = ?1 AND seq > ?2 AND seq <= ?6 AND (?3 IS NULL OR elder = ?3)
-               AND (kind IN (SELECT value FROM json_each(?4)) OR EXISTS (
-                   SELECT 1 FROM erased e WHERE e.space = ?1 AND e.subject = changes.elder AND e.hash = changes.hash))
+               AND (?10 IS NULL OR elder = ?10)
+               AND (EXISTS (SELECT 1 FROM erased e
+                            WHERE e.space = ?1 AND e.subject = changes.elder AND e.hash = changes.hash
+                              AND changes.kind = 'keyring')
+                    OR (kind IN (SELECT value FROM json_each(?4))
+                        AND (?8 = 0 OR kind NOT IN (SELECT value FROM json_each(?11))
+                             OR elder IN (SELECT subject FROM routes WHERE space = ?1 AND helper = ?9))))
                AND (?7 IS NULL OR ((pusher IS NULL OR pusher <> ?7) AND NOT EXISTS (
                    SELECT 1 FROM repushes r WHERE r.space = ?1 AND r.seq = changes.seq AND r.device = ?7)))
              ORDER BY seq LIMIT ?5",
         )?;
         let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let mut changes = stmt
+        let (routing, helper) = match &filter.routed_to {
+            None => (0, String::new()),
+            Some(helper) => (1, helper.clone().unwrap_or_default()),
+        };
+        let mut rows = stmt
             .query_map(
-                params![space, after, filter.elder, kinds, i64::from(limit) + 1, head, filter.device],
+                params![
+                    space,
+                    after,
+                    filter.elder,
+                    kinds,
+                    i64::from(limit) + 1,
+                    bound,
+                    filter.device,
+                    routing,
+                    helper,
+                    filter.subject,
+                    elder_kinds
+                ],
                 |r| {
                     let seq: i64 = r.get(0)?;
                     let change =
                         Change { doc: DocRef { elder: r.get(1)?, kind: r.get(2)? }, bytes: r.get(3)? };
-                    Ok((seq as u64, change))
+                    let role: Option<String> = r.get(4)?;
+                    Ok((seq as u64, change, role))
                 },
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let latest = (head as u64).max(after as u64);
-        let next = if more { changes.last().map_or(0, |(seq, _)| *seq) } else { latest };
-        Ok(Page { changes, more, next, latest })
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let latest = (bound as u64).max(after as u64);
+        let next = if more { rows.last().map_or(0, |(seq, _, _)| *seq) } else { latest };
+        let mut changes = Vec::with_capacity(rows.len());
+        let mut pushers = Vec::with_capacity(rows.len());
+        for (seq, change, role) in rows {
+            changes.push((seq, change));
+            pushers.push(super::pusher_role(role.as_deref())?);
+        }
+        Ok(Page { changes, more, next, latest, pushers })
+    }
+
+    fn office_key(&self, space: &str) -> Result<Option<OfficeKey>, StoreError> {
+        let conn = self.reader()?;
+        let found = conn
+            .prepare_cached("SELECT generation, key FROM office_keys WHERE space = ?1")?
+            .query_row([space], |r| Ok(OfficeKey { generation: r.get(0)?, key: r.get(1)? }))
+            .optional()?;
+        Ok(found)
+    }
+
+    fn claim_office_key(&self, space: &str, key: &OfficeKey, now: i64) -> Result<OfficeKey, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO office_keys (space, generation, key, set_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (space) DO NOTHING",
+            params![space, key.generation, key.key, now],
+        )?;
+        let held =
+            tx.query_row("SELECT generation, key FROM office_keys WHERE space = ?1", [space], |r| {
+                Ok(OfficeKey { generation: r.get(0)?, key: r.get(1)? })
+            })?;
+        tx.commit()?;
+        Ok(held)
+    }
+
+    fn replace_office_key(
+        &self,
+        space: &str,
+        old: &OfficeKey,
+        new: &OfficeKey,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn().execute(
+            "UPDATE office_keys SET generation = ?4, key = ?5, set_at = ?6
+             WHERE space = ?1 AND generation = ?2 AND key = ?3",
+            params![space, old.generation, old.key, new.generation, new.key, now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn reset_office_key(&self, space: &str) -> Result<bool, StoreError> {
+        Ok(self.conn().execute("DELETE FROM office_keys WHERE space = ?1", [space])? > 0)
+    }
+
+    fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> Result<u64, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Vec<(String, String)> = tx
+            .prepare("SELECT helper, subject FROM routes WHERE space = ?1")?
+            .query_map([space], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let versions: HashMap<String, i64> = tx
+            .prepare("SELECT helper, version FROM route_lists WHERE space = ?1")?
+            .query_map([space], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let plan = super::RoutePlan::new(&held, routes);
+        for (helper, added, removed) in &plan.lists {
+            let version = versions.get(helper).copied().unwrap_or(0) + 1;
+            tx.execute(
+                "INSERT INTO route_lists (space, helper, version) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (space, helper) DO UPDATE SET version = excluded.version",
+                params![space, helper, version],
+            )?;
+            let mut add = tx.prepare_cached(
+                "INSERT INTO routes (space, helper, subject, since) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO UPDATE SET since = excluded.since",
+            )?;
+            for subject in added {
+                add.execute(params![space, helper, subject, version])?;
+            }
+            let mut remove =
+                tx.prepare_cached("DELETE FROM routes WHERE space = ?1 AND helper = ?2 AND subject = ?3")?;
+            for subject in removed {
+                remove.execute(params![space, helper, subject])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO route_tables (space, digest) VALUES (?1, ?2)
+             ON CONFLICT (space) DO UPDATE SET digest = excluded.digest",
+            params![space, plan.digest as i64],
+        )?;
+        tx.commit()?;
+        Ok(plan.digest)
+    }
+
+    fn helper_routes(&self, space: &str, helper: &str) -> Result<(u64, Vec<(String, u64)>), StoreError> {
+        let conn = self.reader()?;
+        let tx = conn.unchecked_transaction()?;
+        let version: i64 = tx
+            .query_row(
+                "SELECT version FROM route_lists WHERE space = ?1 AND helper = ?2",
+                [space, helper],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let subjects = tx
+            .prepare("SELECT subject, since FROM routes WHERE space = ?1 AND helper = ?2 ORDER BY subject")?
+            .query_map([space, helper], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<_, _>>()?;
+        Ok((version as u64, subjects))
+    }
+
+    fn route_state(&self, space: &str, helper: Option<&str>) -> Result<u64, StoreError> {
+        let conn = self.reader()?;
+        let found: Option<i64> = match helper {
+            Some(helper) => conn
+                .prepare_cached("SELECT version FROM route_lists WHERE space = ?1 AND helper = ?2")?
+                .query_row([space, helper], |r| r.get(0))
+                .optional()?,
+            None => conn
+                .prepare_cached("SELECT digest FROM route_tables WHERE space = ?1")?
+                .query_row([space], |r| r.get(0))
+                .optional()?,
+        };
+        Ok(match (found, helper) {
+            (Some(v), _) => v as u64,
+            (None, Some(_)) => 0,
+            (None, None) => shouwang_protocol::routes_digest([]),
+        })
     }
 
     fn export(&self, out: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<Counts, StoreError> {
@@ -421,7 +579,7 @@ impl Store for SqliteStore {
             emit(Record::Space { space: r.get(0)?, head: r.get::<_, i64>(1)? as u64 }, &mut counts)?;
         }
         let mut stmt = tx.prepare(
-            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher FROM changes ORDER BY space, seq",
+            "SELECT space, seq, hash, elder, kind, bytes, received_at, pusher, role FROM changes ORDER BY space, seq",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -435,6 +593,7 @@ impl Store for SqliteStore {
                 bytes: to_hex(&bytes),
                 received_at: r.get(6)?,
                 pusher: r.get(7)?,
+                role: r.get(8)?,
             };
             emit(record, &mut counts)?;
         }
@@ -449,6 +608,45 @@ impl Store for SqliteStore {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             emit(Record::Erased { space: r.get(0)?, subject: r.get(1)?, hash: r.get(2)? }, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, generation, key, set_at FROM office_keys ORDER BY space")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: Vec<u8> = r.get(2)?;
+            let record = Record::OfficeKey {
+                space: r.get(0)?,
+                generation: r.get(1)?,
+                key: to_hex(&key),
+                set_at: r.get(3)?,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt =
+            tx.prepare("SELECT space, helper, subject, since FROM routes ORDER BY space, helper, subject")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let record = Record::Route {
+                space: r.get(0)?,
+                helper: r.get(1)?,
+                subject: r.get(2)?,
+                since: r.get::<_, i64>(3)? as u64,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, helper, version FROM route_lists ORDER BY space, helper")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let record = Record::RouteList {
+                space: r.get(0)?,
+                helper: r.get(1)?,
+                version: r.get::<_, i64>(2)? as u64,
+            };
+            emit(record, &mut counts)?;
+        }
+        let mut stmt = tx.prepare("SELECT space, digest FROM route_tables ORDER BY space")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            emit(Record::RouteTable { space: r.get(0)?, digest: r.get::<_, i64>(1)? as u64 }, &mut counts)?;
         }
         Ok(counts)
     }
@@ -479,9 +677,17 @@ impl Store for SqliteStore {
                      redeemed_at, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut change = tx.prepare(
-                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO changes (space, seq, hash, elder, kind, bytes, received_at, pusher, role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
+            let mut office_key = tx.prepare(
+                "INSERT INTO office_keys (space, generation, key, set_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut route =
+                tx.prepare("INSERT INTO routes (space, helper, subject, since) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut route_list =
+                tx.prepare("INSERT INTO route_lists (space, helper, version) VALUES (?1, ?2, ?3)")?;
+            let mut route_table = tx.prepare("INSERT INTO route_tables (space, digest) VALUES (?1, ?2)")?;
             let mut repush = tx.prepare("INSERT INTO repushes (space, seq, device) VALUES (?1, ?2, ?3)")?;
             let mut erased = tx.prepare("INSERT INTO erased (space, subject, hash) VALUES (?1, ?2, ?3)")?;
             for record in records {
@@ -540,7 +746,7 @@ impl Store for SqliteStore {
                     }
                     // The SQLite store's head is its highest number: the changes carry it.
                     Record::Space { .. } => {}
-                    Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher } => {
+                    Record::Change { space, seq, hash, elder, kind, bytes, received_at, pusher, role } => {
                         change.execute(params![
                             space,
                             seq_i64(seq)?,
@@ -549,8 +755,21 @@ impl Store for SqliteStore {
                             kind,
                             from_hex(&bytes)?,
                             received_at,
-                            pusher
+                            pusher,
+                            role
                         ])?;
+                    }
+                    Record::OfficeKey { space, generation, key, set_at } => {
+                        office_key.execute(params![space, generation, from_hex(&key)?, set_at])?;
+                    }
+                    Record::Route { space, helper, subject, since } => {
+                        route.execute(params![space, helper, subject, seq_i64(since)?])?;
+                    }
+                    Record::RouteList { space, helper, version } => {
+                        route_list.execute(params![space, helper, seq_i64(version)?])?;
+                    }
+                    Record::RouteTable { space, digest } => {
+                        route_table.execute(params![space, digest as i64])?;
                     }
                     Record::Repush { space, seq, device } => {
                         repush.execute(params![space, seq_i64(seq)?, device])?;
@@ -601,7 +820,7 @@ mod tests {
         (change.hash().unwrap(), change)
     }
 
-    const ALL: ReadFilter = ReadFilter { kinds: &shouwang_protocol::KINDS, elder: None, device: None };
+    const ALL: ReadFilter = ReadFilter::ALL;
 
     #[test]
     fn the_schema_migrates_once_and_a_newer_store_is_refused() {
@@ -623,9 +842,9 @@ mod tests {
         assert_eq!(store.push("511902106202", &a, 0).unwrap(), PushOutcome { new: 0, head: 2 });
         let page = store.pull("511902106202", 0, 10, &ALL).unwrap();
         assert_eq!(page.changes.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2]);
-        let cards = ReadFilter { kinds: &["card"], elder: Some("a".repeat(32)), device: None };
+        let cards = ReadFilter { kinds: &["card"], elder: Some("a".repeat(32)), ..ALL };
         assert_eq!(store.pull("511902106202", 0, 10, &cards).unwrap().changes.len(), 1);
-        let none = ReadFilter { kinds: &["card"], elder: Some("b".repeat(32)), device: None };
+        let none = ReadFilter { kinds: &["card"], elder: Some("b".repeat(32)), ..ALL };
         let page = store.pull("511902106202", 0, 10, &none).unwrap();
         assert_eq!((page.changes.len(), page.more, page.next), (0, false, 2), "skips to the head");
         let page = store.pull("511902106202", 0, 1, &ALL).unwrap();
@@ -640,12 +859,12 @@ mod tests {
         let (one, two, three) = (change('a', "card", 1), change('a', "card", 2), change('a', "card", 3));
         let (x_first, y_first) = ([one.clone(), two.clone()], [two.clone(), three.clone()]);
         let pushes = [
-            Push { space, changes: &x_first, pusher: Some("x") },
-            Push { space, changes: &y_first, pusher: Some("y") },
+            Push { space, changes: &x_first, pusher: Some("x"), role: None },
+            Push { space, changes: &y_first, pusher: Some("y"), role: None },
         ];
         store.push_many(&pushes, 0).unwrap();
         // Later, y pushes again the change x brought first (after a restore, say).
-        store.push_many(&[Push { space, changes: &x_first[..1], pusher: Some("y") }], 0).unwrap();
+        store.push_many(&[Push { space, changes: &x_first[..1], pusher: Some("y"), role: None }], 0).unwrap();
         let seen = |device: Option<&str>| {
             let filter = ReadFilter { device: device.map(str::to_owned), ..ALL };
             let page = store.pull(space, 0, 10, &filter).unwrap();
@@ -681,9 +900,9 @@ mod tests {
         let first = [change('a', "card", 1), change('a', "card", 2)];
         let second = [change('a', "card", 2), change('a', "card", 3)];
         let pushes = [
-            Push { space: a, changes: &first, pusher: None },
-            Push { space: b, changes: &first[..1], pusher: None },
-            Push { space: a, changes: &second, pusher: None },
+            Push { space: a, changes: &first, pusher: None, role: None },
+            Push { space: b, changes: &first[..1], pusher: None, role: None },
+            Push { space: a, changes: &second, pusher: None, role: None },
         ];
         let outcomes = store.push_many(&pushes, 0).unwrap();
         let expected = [(2, 2), (1, 1), (1, 3)].map(|(new, head)| PushOutcome { new, head });
@@ -701,9 +920,9 @@ mod tests {
         let good = [change('a', "card", 4)];
         let refused = [change('f', "card", 5)];
         let pushes = [
-            Push { space: b, changes: &good, pusher: None },
-            Push { space: a, changes: &refused, pusher: None },
-            Push { space: a, changes: &good, pusher: None },
+            Push { space: b, changes: &good, pusher: None, role: None },
+            Push { space: a, changes: &refused, pusher: None, role: None },
+            Push { space: a, changes: &good, pusher: None, role: None },
         ];
         assert!(store.push_many(&pushes, 0).is_err());
         assert_eq!(store.pull(a, 0, 10, &ALL).unwrap().latest, 3, "nothing of the batch is stored");

@@ -55,7 +55,7 @@ async fn an_operator_enrols_a_tablet_that_syncs_and_the_epoch_survives_a_restart
 
     let http = reqwest::Client::new();
     let (relay, url) = serve(dir.path());
-    let redeem = encode(&RedeemRequest { code, device_name: "helper tablet".into() });
+    let redeem = encode(&RedeemRequest { code, device_name: "helper tablet".into(), office_key: None });
     let response =
         http.post(format!("{url}/v1/enrol")).header("content-type", CT).body(redeem).send().await.unwrap();
     assert_eq!(response.status(), 200);

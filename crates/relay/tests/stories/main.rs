@@ -8,5 +8,6 @@ mod common;
 mod devices;
 mod enrolments;
 mod moving;
+mod office;
 mod sealed;
 mod sync;

@@ -3,7 +3,6 @@
 //! `tests/tests/stories/relay_move.rs`, which has a PostgreSQL server.)
 
 use crate::common::*;
-use shouwang_protocol::envelope::What;
 use shouwang_protocol::Role;
 use shouwang_relay::store::dump::{self, Record};
 use shouwang_relay::store::StoreError;
@@ -20,12 +19,12 @@ fn run(data: &std::path::Path, args: &[&str]) -> std::process::Output {
 async fn a_relay_moved_by_export_and_import_serves_its_devices_on_without_a_new_pull() {
     let relay = Relay::start().await;
     let helper = relay.device(Role::Helper, VILLAGE_A, None).await;
-    let committee = relay.device(Role::Committee, VILLAGE_A, None).await;
+    let committee = relay.office(VILLAGE_A).await;
     let pending = relay.code(Role::Helper, VILLAGE_A, None);
     let first: Vec<_> = (1..=5).map(|n| change('a', "card", n)).collect();
     assert_eq!(helper.push(VILLAGE_A, &first).await.status(), 200);
     assert_eq!(committee.push(VILLAGE_A, &[change('b', "card", 6)]).await.status(), 200);
-    assert_eq!(committee.push(VILLAGE_A, &[sealed('b', "keyring", What::Erasure, 7)]).await.status(), 200);
+    assert_eq!(committee.push(VILLAGE_A, &[erasure('b', VILLAGE_A, 7)]).await.status(), 200);
     assert_eq!(committee.push(VILLAGE_B, &[change('c', "card", 8)]).await.status(), 403);
     let cursor = committee.pull(VILLAGE_A, 0, 100).await.next;
     let epoch = relay.state.epoch().to_string();
@@ -38,7 +37,7 @@ async fn a_relay_moved_by_export_and_import_serves_its_devices_on_without_a_new_
     relay.stop().await;
 
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.starts_with(r#"{"t":"header","format":"shouwang-relay-dump","version":1}"#));
+    assert!(text.starts_with(r#"{"t":"header","format":"shouwang-relay-dump","version":2}"#));
     assert!(!text.contains(&helper.token), "tokens are not in the dump, only their hashes");
 
     // Into a new store, through the binary.

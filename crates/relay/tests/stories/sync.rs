@@ -62,13 +62,14 @@ async fn a_committee_pulls_in_order_with_cursors_what_a_helper_pushed_and_the_he
 #[tokio::test]
 async fn a_sync_pushes_and_pulls_in_one_round_trip_and_needs_write_rights_only_to_push() {
     let relay = Relay::start().await;
-    let helper = relay.device(Role::Helper, VILLAGE_A, None).await;
-    let committee = relay.device(Role::Committee, VILLAGE_A, None).await;
+    let helper = relay.helper_tablet(VILLAGE_A, &elder('9')).await;
+    let committee = relay.office(VILLAGE_A).await;
     let township = relay.device(Role::Township, TOWNSHIP, None).await;
     let theirs: Vec<_> = (1..=3).map(|n| change('a', "card", n)).collect();
     assert_eq!(committee.push(VILLAGE_A, &theirs).await.status(), 200);
+    assert_eq!(committee.put_routes(VILLAGE_A, &[(elder('9'), vec![elder('a')])]).await.status(), 200);
 
-    let mine = [change('b', "card", 4), change('b', "profile", 5)];
+    let mine = [change('b', "card", 4), change('b', "visits", 5)];
     let response = helper.sync_raw(VILLAGE_A, &mine, 1).await;
     assert_eq!(response.status(), 200);
     let answer: SyncResponse = decode(&response.bytes().await.unwrap()).unwrap();
@@ -106,7 +107,7 @@ async fn the_same_change_pushed_twice_is_stored_once_and_kept_both_times() {
     let helper = relay.device(Role::Helper, VILLAGE_A, None).await;
     let committee = relay.device(Role::Committee, VILLAGE_A, None).await;
     let township = relay.device(Role::Township, TOWNSHIP, None).await;
-    let c = change('a', "profile", 7);
+    let c = change('a', "visits", 7);
     for device in [&helper, &committee, &helper] {
         let response: PushResponse =
             decode(&device.push(VILLAGE_A, &[c.clone(), c.clone()]).await.bytes().await.unwrap()).unwrap();
@@ -117,7 +118,7 @@ async fn the_same_change_pushed_twice_is_stored_once_and_kept_both_times() {
     assert_eq!(committee.pull_all(VILLAGE_A).await, vec![]);
     assert_eq!(helper.pull_all(VILLAGE_A).await, vec![]);
     // A change the committee never had still reaches it, though it re-pushed the one before.
-    let d = change('a', "profile", 8);
+    let d = change('a', "visits", 8);
     helper.push(VILLAGE_A, &[d.clone(), c.clone()]).await;
     assert_eq!(committee.pull_all(VILLAGE_A).await, vec![(2, d)]);
     relay.stop().await;
@@ -148,10 +149,11 @@ async fn a_family_phone_sees_only_its_own_elders_card_and_family() {
 #[tokio::test]
 async fn a_helper_does_not_receive_sensitive_documents() {
     let relay = Relay::start().await;
-    let committee = relay.device(Role::Committee, VILLAGE_A, None).await;
-    let helper = relay.device(Role::Helper, VILLAGE_A, None).await;
+    let committee = relay.office(VILLAGE_A).await;
+    let helper = relay.helper_tablet(VILLAGE_A, &elder('9')).await;
     let pushed = [change('a', "sensitive", 1), change('a', "assignment", 2)];
     assert_eq!(committee.push(VILLAGE_A, &pushed).await.status(), 200);
+    assert_eq!(committee.put_routes(VILLAGE_A, &[(elder('9'), vec![elder('a')])]).await.status(), 200);
     let kinds: Vec<_> = helper.pull_all(VILLAGE_A).await.into_iter().map(|(_, c)| c.doc.kind).collect();
     assert_eq!(kinds, ["assignment"]);
     relay.stop().await;
@@ -375,7 +377,7 @@ async fn fifty_pushes_at_once_are_each_kept_and_stored_once_and_a_damaged_one_al
         devices.push(relay.device(Role::Helper, VILLAGE_A, None).await);
     }
     // Each push: two changes of its own and one record that every helper sends again.
-    let shared = change('d', "profile", 0);
+    let shared = change('d', "visits", 0);
     let pushes: Vec<Vec<Change>> = (0..PUSHES)
         .map(|p| vec![change('a', "card", 2 * p + 1), shared.clone(), change('a', "card", 2 * p + 2)])
         .collect();

@@ -51,6 +51,9 @@ fn a_village_year_of_offline_work_with_faults_loses_nothing() {
     }
     assert_eq!(report.checkpoints, 5, "four random checkpoints and the end");
 
+    // The namesakes' cards were the same change in two documents.
+    assert!(report.same_change_in_two_documents >= 1, "{}", report.same_change_in_two_documents);
+
     // Nothing acknowledged was lost, nothing doubled, every device agreed.
     assert!(report.records_acknowledged >= created("visit"), "{} acknowledged", report.records_acknowledged);
     assert_eq!(report.records_lost, 0, "{:?}", report.violations);

@@ -92,9 +92,12 @@ pub fn visit(elder: &Elder, helper: &str, n: usize, rng: &mut Rng) -> Map<String
     map
 }
 
-/// The id of an elder as the store derives it.
+/// The id key of the benchmark's village.
+pub const ID_KEY: [u8; 32] = [7; 32];
+
+/// The id of an elder as a store holding [`ID_KEY`] derives it.
 pub fn elder_id(elder: &Elder) -> ElderId {
-    ElderId::from_id_number(elder.id_number.as_deref().expect("demo elders have ID numbers"))
+    ElderId::keyed(&ID_KEY, elder.id_number.as_deref().expect("demo elders have ID numbers"))
 }
 
 fn wire_change(elder: &ElderId, kind: &str, change: &automerge::Change) -> Change {

@@ -15,6 +15,8 @@ use super::documents::{self, heads_text};
 use super::{erase, keys, projection, Error, Result, Store};
 use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
+use crate::role::Role;
+use crate::write_rules::{self, Writes};
 use automerge::{ActorId, AutoCommit, Change};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
@@ -24,6 +26,7 @@ use shouwang_protocol::envelope::{self, What};
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 
+mod routing;
 mod spaces;
 pub use spaces::SpaceCursor;
 
@@ -65,8 +68,8 @@ pub struct OutgoingChange {
     pub seq: i64,
     /// The document it changes.
     pub doc: DocId,
-    /// Its key in the outbox (the automerge change's hash, or an already sealed envelope's SHA-256):
-    /// what [`Store::acknowledge`] takes.
+    /// Its key in the outbox with `doc` (the automerge change's hash, or an already sealed envelope's
+    /// SHA-256): what [`Store::acknowledge`] takes, with the document.
     pub hash: String,
     /// The sealed envelope, as it goes on the wire (empty when `held`).
     pub bytes: Vec<u8>,
@@ -81,6 +84,9 @@ pub struct IncomingChange {
     pub doc: DocId,
     /// The sealed envelope.
     pub bytes: Vec<u8>,
+    /// The role of the device that pushed it, as the relay reports it: what it may not write is held
+    /// for the committee's review, not applied ([`crate::write_rules`]).
+    pub by: Role,
 }
 
 /// What applying a page of changes did.
@@ -96,6 +102,9 @@ pub struct Applied {
     pub released: usize,
     /// Changes held because this device holds no key that opens them (of those quarantined).
     pub held: usize,
+    /// Changes held because they touch what the pushing device's role may not write (of those
+    /// quarantined): on the committee's review list.
+    pub forbidden: usize,
     /// Keys received (an elder's key, a new generation) and erasures applied.
     pub keys: usize,
 }
@@ -112,6 +121,9 @@ pub struct ReviewItem {
     pub field: String,
     /// Every value written.
     pub values: Vec<serde_json::Value>,
+    /// For a change held because its pusher's role may not write it: that role. The field is then
+    /// where it wrote (`card.name`), and the values what it would have made of the document.
+    pub held_from: Option<Role>,
 }
 
 /// A quarantined change, for `sync status`.
@@ -188,6 +200,8 @@ impl Store {
         if previous.is_some() && !same_relay {
             requeue_all(&tx, &space, &now.to_rfc3339())?;
         }
+        // A new enrolment is a new chance for what the relay refused before.
+        tx.execute("UPDATE outbox SET held = NULL WHERE held IS NOT NULL", [])?;
         // A new enrolment may cover other villages: every village is pulled again from zero.
         spaces::clear(&tx)?;
         tx.commit()?;
@@ -205,7 +219,7 @@ impl Store {
         max_bytes: usize,
     ) -> Result<Vec<OutgoingChange>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, doc_id, hash, change, what FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT seq, doc_id, hash, change, what, held FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let rows = stmt.query_map([after, max_changes as i64], |r| {
             Ok((
@@ -214,25 +228,34 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, Vec<u8>>(3)?,
                 r.get::<_, u8>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         let space = self.key_space();
         let mut out = Vec::new();
         let mut bytes = 0;
         for row in rows {
-            let (seq, doc, hash, change, what) = row?;
+            let (seq, doc, hash, change, what, refused) = row?;
             if !out.is_empty() && bytes + change.len() > max_bytes {
                 break;
             }
             bytes += change.len();
             let doc: DocId = doc.parse().map_err(|reason| Error::Corrupt { doc: doc.clone(), reason })?;
-            let (sealed, held) = if what == What::Change.code() {
-                match keys::seal_for(&self.conn, &space, What::Change, &doc, &change)? {
-                    Some(sealed) => (sealed, None),
-                    None => (Vec::new(), Some("no_key")),
-                }
+            let sealed = if refused.is_some() {
+                None
+            } else if what == What::Change.code() {
+                keys::seal_for(&self.conn, &space, What::Change, &doc, &change)?
+            } else if what == What::Erasure.code() {
+                // Signed with the newest generation's office key when the batch is formed, so an
+                // erasure queued before a rotation goes out under the key the relay holds after it.
+                keys::seal_erasure(&self.conn, &space, &doc, &change)?
             } else {
-                (change, None)
+                Some(change)
+            };
+            let (sealed, held) = match (sealed, refused) {
+                (_, Some(_)) => (Vec::new(), Some("refused")),
+                (Some(sealed), None) => (sealed, None),
+                (None, None) => (Vec::new(), Some("no_key")),
             };
             out.push(OutgoingChange { seq, doc, hash, bytes: sealed, held });
         }
@@ -249,18 +272,41 @@ impl Store {
         Ok((n as u64, bytes as u64))
     }
 
-    /// The relay has stored these changes: they leave the outbox. Hashes not in the outbox are ignored.
-    pub fn acknowledge(&mut self, hashes: &[String]) -> Result<usize> {
+    /// The relay has stored these changes, each named by its document and its hash (two documents may
+    /// hold byte-identical changes: each is its own): they leave the outbox. Changes not in the outbox
+    /// are ignored.
+    pub fn acknowledge(&mut self, changes: &[(DocId, String)]) -> Result<usize> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut removed = 0;
         {
-            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
-            for hash in hashes {
-                removed += stmt.execute([hash])?;
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1 AND hash = ?2")?;
+            for (doc, hash) in changes {
+                removed += stmt.execute((doc.to_string(), hash))?;
             }
         }
         tx.commit()?;
         Ok(removed)
+    }
+
+    /// The relay refused one change of a push for a reason its next sync would not mend (an erasure signed
+    /// with an office key the relay no longer holds, a kind this device's role may not write): the change
+    /// stays in the outbox, held (`reason`, shown by `sync status`), and the rest of the outbox goes on.
+    /// Held changes are tried again when keys arrive ([`Store::release_held`]) or on a new enrolment.
+    pub fn hold_outgoing(&mut self, doc: &DocId, hash: &str, reason: &str) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET held = ?3 WHERE doc_id = ?1 AND hash = ?2",
+            (doc.to_string(), hash, reason),
+        )?;
+        Ok(n > 0)
+    }
+
+    /// The changes of the outbox the relay refused, with why: (document, reason).
+    pub fn refused_outgoing(&self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .conn
+            .prepare("SELECT doc_id, held FROM outbox WHERE held IS NOT NULL ORDER BY seq")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// Compares the relay's epoch with the one the cursor belongs to. A new epoch means the relay was
@@ -288,7 +334,13 @@ impl Store {
         next: u64,
         now: DateTime<Utc>,
     ) -> Result<Applied> {
-        self.apply_page(None, changes, next, now)
+        self.apply_page(Advance::Device(next), changes, now)
+    }
+
+    /// Applies changes fetched outside the page order, in one transaction, without moving any cursor:
+    /// the history of an elder newly routed to this helper's tablet, up to its cursor.
+    pub fn apply_history(&mut self, changes: &[IncomingChange], now: DateTime<Utc>) -> Result<Applied> {
+        self.apply_page(Advance::Nothing, changes, now)
     }
 
     /// Applies a page of one village's changes and moves that village's cursor (of
@@ -300,32 +352,38 @@ impl Store {
         next: u64,
         now: DateTime<Utc>,
     ) -> Result<Applied> {
-        self.apply_page(Some(space), changes, next, now)
+        self.apply_page(Advance::Space(space, next), changes, now)
     }
 
-    /// Applies a page and moves the device's cursor, or `space`'s, to `next`.
+    /// Applies a page and moves the cursor it came after, in one transaction.
     fn apply_page(
         &mut self,
-        space: Option<&str>,
+        advance: Advance<'_>,
         changes: &[IncomingChange],
-        next: u64,
         now: DateTime<Utc>,
     ) -> Result<Applied> {
         let actor = ActorId::from(hex::decode(&self.registry.actor).unwrap_or_default());
         let stamp = now.to_rfc3339();
-        let key_space = space.map(str::to_string).unwrap_or_else(|| self.key_space());
+        let key_space = match advance {
+            Advance::Space(space, _) => space.to_string(),
+            Advance::Device(_) | Advance::Nothing => self.key_space(),
+        };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut report = Applied::default();
-        let envelopes: Vec<(&DocId, &[u8])> = changes.iter().map(|c| (&c.doc, c.bytes.as_slice())).collect();
+        let envelopes: Vec<Envelope<'_>> =
+            changes.iter().map(|c| Envelope { doc: &c.doc, bytes: &c.bytes, by: c.by }).collect();
         apply_envelopes(&tx, &key_space, &envelopes, &actor, &stamp, &mut report)?;
         if report.keys > 0 {
             release_held_in(&tx, &actor, &stamp, &mut report)?;
+            // New keys may sign what the relay refused before.
+            tx.execute("UPDATE outbox SET held = NULL WHERE held IS NOT NULL", [])?;
         }
-        match space {
-            None => {
+        match advance {
+            Advance::Device(next) => {
                 tx.execute("UPDATE sync_state SET cursor = max(cursor, ?1) WHERE id = 1", [next as i64])?;
             }
-            Some(space) => spaces::advance(&tx, space, next)?,
+            Advance::Space(space, next) => spaces::advance(&tx, space, next)?,
+            Advance::Nothing => {}
         }
         tx.commit()?;
         Ok(report)
@@ -374,6 +432,7 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut report = Applied::default();
         let released = release_held_in(&tx, &actor, &stamp, &mut report)?;
+        tx.execute("UPDATE outbox SET held = NULL WHERE held IS NOT NULL", [])?;
         tx.commit()?;
         Ok(released)
     }
@@ -426,7 +485,13 @@ impl Store {
         for (id, name) in flagged {
             let elder: ElderId = id.parse().map_err(|reason| Error::Corrupt { doc: id.clone(), reason })?;
             for (field, values) in self.conflicts(&elder)? {
-                items.push(ReviewItem { elder: elder.clone(), name: name.clone(), field, values });
+                items.push(ReviewItem {
+                    elder: elder.clone(),
+                    name: name.clone(),
+                    field,
+                    values,
+                    held_from: None,
+                });
             }
         }
         let shared: Vec<(String, String, String)> = self
@@ -441,7 +506,13 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         for (id, name, number) in shared {
             let elder: ElderId = id.parse().map_err(|reason| Error::Corrupt { doc: id.clone(), reason })?;
-            items.push(ReviewItem { elder, name, field: "id_number".into(), values: vec![number.into()] });
+            items.push(ReviewItem {
+                elder,
+                name,
+                field: "id_number".into(),
+                values: vec![number.into()],
+                held_from: None,
+            });
         }
         // A submitted visit is immutable; an entry another device rewrote is shown as first submitted
         // and put before the committee here.
@@ -456,40 +527,96 @@ impl Store {
                 name: name.unwrap_or_default(),
                 field: format!("visits.{visit}"),
                 values: vec![original],
+                held_from: None,
             });
+        }
+        // A change another device's role may not write (a forged helper change to a card's name): held,
+        // never applied, each of its fields listed with the value it would have written.
+        let held: Vec<(String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT q.doc_id, coalesce(q.by_role, ''), coalesce(q.detail, '') FROM quarantine q
+                 WHERE q.reason = 'forbidden' ORDER BY q.received_at, q.doc_id, q.hash",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (doc, role, detail) in held {
+            let Ok(doc) = doc.parse::<DocId>() else { continue };
+            let name: Option<String> = self
+                .conn
+                .prepare_cached("SELECT name FROM elders WHERE elder_id = ?1")?
+                .query_row([doc.elder.as_str()], |r| r.get(0))
+                .optional()?;
+            let fields: Vec<(String, serde_json::Value)> = serde_json::from_str(&detail).unwrap_or_default();
+            for (path, value) in fields {
+                items.push(ReviewItem {
+                    elder: doc.elder.clone(),
+                    name: name.clone().unwrap_or_default(),
+                    field: if path.is_empty() {
+                        doc.kind.code().to_string()
+                    } else {
+                        format!("{}.{path}", doc.kind.code())
+                    },
+                    values: vec![value],
+                    held_from: Role::parse(&role),
+                });
+            }
         }
         Ok(items)
     }
 }
 
+/// Which cursor applying a page moves.
+#[derive(Clone, Copy)]
+enum Advance<'a> {
+    /// The device's own (a village device).
+    Device(u64),
+    /// One village's (a township device).
+    Space(&'a str, u64),
+    /// None: changes fetched outside the page order.
+    Nothing,
+}
+
+/// One envelope to apply: its document, its bytes and the role of the device that pushed it.
+#[derive(Clone, Copy)]
+struct Envelope<'a> {
+    doc: &'a DocId,
+    bytes: &'a [u8],
+    by: Role,
+}
+
 /// Opens and applies envelopes of `space` inside the caller's transaction: keys and erasures first (so
 /// a change sealed with a key arriving in the same page opens), then the changes. A change this device
-/// holds no key for is held sealed (`no_key`); one of an erased elder is dropped.
+/// holds no key for is held sealed (`no_key`); one of an erased elder is dropped. Keys and erasures
+/// count only from a committee device, and an erasure only signed by the village's office key of its
+/// generation (`unsigned_erasure` otherwise: quarantined, nothing erased).
 fn apply_envelopes(
     tx: &rusqlite::Transaction<'_>,
     space: &str,
-    envelopes: &[(&DocId, &[u8])],
+    envelopes: &[Envelope<'_>],
     actor: &ActorId,
     stamp: &str,
     report: &mut Applied,
 ) -> Result<()> {
     let mut opened: Vec<IncomingChange> = Vec::new();
-    let mut changes: Vec<(&DocId, &[u8], u32)> = Vec::new();
-    for &(doc, bytes) in envelopes {
+    let mut changes: Vec<(Envelope<'_>, u32)> = Vec::new();
+    for &env @ Envelope { doc, bytes, by } in envelopes {
         let Ok(header) = envelope::parse(bytes) else {
             report.quarantined += 1;
-            quarantine(
-                tx,
-                &doc.to_string(),
-                &hex::encode(Sha256::digest(bytes)),
-                bytes,
-                "not_sealed",
-                stamp,
-            )?;
+            let hash = hex::encode(Sha256::digest(bytes));
+            quarantine(tx, &doc.to_string(), &hash, bytes, "not_sealed", stamp, by, None)?;
             continue;
         };
         if header.what == What::Change {
-            changes.push((doc, bytes, header.generation));
+            changes.push((env, header.generation));
+            continue;
+        }
+        if by != Role::Committee {
+            // The relay takes keys and erasures from a committee only; a device never trusts that alone.
+            report.quarantined += 1;
+            report.forbidden += 1;
+            let hash = hex::encode(Sha256::digest(bytes));
+            quarantine(tx, &doc.to_string(), &hash, bytes, "forbidden", stamp, by, Some(r#"[["", null]]"#))?;
             continue;
         }
         let found = keys::keys_for(tx, space, header.what, doc, Some(header.generation))?;
@@ -501,10 +628,25 @@ fn apply_envelopes(
                 // Sealed for another device (each device key has its own package): not this one's.
                 report.duplicates += 1;
             } else {
-                hold(tx, space, doc, bytes, stamp, report)?;
+                hold(tx, space, env, stamp, report)?;
             }
             continue;
         };
+        if header.what == What::Erasure {
+            match keys::office_key(tx, space, header.generation)? {
+                None => {
+                    hold(tx, space, env, stamp, report)?;
+                    continue;
+                }
+                Some(office) if !envelope::signed_by(bytes, space, &keys::doc_ref(doc), office.bytes()) => {
+                    report.quarantined += 1;
+                    let hash = hex::encode(Sha256::digest(bytes));
+                    quarantine(tx, &doc.to_string(), &hash, bytes, "unsigned_erasure", stamp, by, None)?;
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
         match header.what {
             What::KeyPackage => {
                 report.keys += keys::accept_package(tx, space, &plain, stamp)?;
@@ -533,31 +675,26 @@ fn apply_envelopes(
             What::Change => unreachable!("changes are opened below"),
         }
     }
-    for (doc, bytes, generation) in changes {
+    for (env, generation) in changes {
+        let Envelope { doc, bytes, by } = env;
         if erase::is_erased(tx, doc.elder.as_str())? {
             report.duplicates += 1;
             continue;
         }
         let found = keys::keys_for(tx, space, What::Change, doc, Some(generation))?;
         if found.is_empty() {
-            hold(tx, space, doc, bytes, stamp, report)?;
+            hold(tx, space, env, stamp, report)?;
             continue;
         }
         let plain = found
             .iter()
             .find_map(|(_, _, key)| crate::keys::open(key, space, &keys::doc_ref(doc), bytes).ok());
         match plain {
-            Some((_, plain)) => opened.push(IncomingChange { doc: doc.clone(), bytes: plain }),
+            Some((_, plain)) => opened.push(IncomingChange { doc: doc.clone(), bytes: plain, by }),
             None => {
                 report.quarantined += 1;
-                quarantine(
-                    tx,
-                    &doc.to_string(),
-                    &hex::encode(Sha256::digest(bytes)),
-                    bytes,
-                    "unopenable",
-                    stamp,
-                )?;
+                let hash = hex::encode(Sha256::digest(bytes));
+                quarantine(tx, &doc.to_string(), &hash, bytes, "unopenable", stamp, by, None)?;
             }
         }
     }
@@ -568,19 +705,31 @@ fn apply_envelopes(
 fn hold(
     tx: &rusqlite::Transaction<'_>,
     space: &str,
-    doc: &DocId,
-    bytes: &[u8],
+    env: Envelope<'_>,
     stamp: &str,
     report: &mut Applied,
 ) -> Result<()> {
     report.quarantined += 1;
     report.held += 1;
     tx.prepare_cached(
-        "INSERT INTO quarantine (hash, doc_id, change, reason, received_at, space) VALUES (?1, ?2, ?3, 'no_key', ?4, ?5)
-         ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason, space = excluded.space",
+        "INSERT INTO quarantine (hash, doc_id, change, reason, received_at, space, by_role)
+         VALUES (?1, ?2, ?3, 'no_key', ?4, ?5, ?6)
+         ON CONFLICT (doc_id, hash) DO UPDATE SET reason = excluded.reason, space = excluded.space",
     )?
-    .execute((hex::encode(Sha256::digest(bytes)), doc.to_string(), bytes, stamp, space))?;
+    .execute((
+        hex::encode(Sha256::digest(env.bytes)),
+        env.doc.to_string(),
+        env.bytes,
+        stamp,
+        space,
+        env.by.code(),
+    ))?;
     Ok(())
+}
+
+/// The role a held change was pushed by (one held before roles were recorded: the committee's).
+fn held_role(code: &str) -> Role {
+    Role::parse(code).unwrap_or(Role::Committee)
 }
 
 /// Tries again every change held for want of a key, inside the caller's transaction.
@@ -590,26 +739,30 @@ fn release_held_in(
     stamp: &str,
     report: &mut Applied,
 ) -> Result<usize> {
-    let held: Vec<(String, String, Vec<u8>, String)> = tx
-        .prepare("SELECT hash, doc_id, change, coalesce(space, '') FROM quarantine WHERE reason = 'no_key' ORDER BY received_at, hash")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let held: Vec<(String, String, Vec<u8>, String, String)> = tx
+        .prepare(
+            "SELECT hash, doc_id, change, coalesce(space, ''), coalesce(by_role, '') FROM quarantine
+             WHERE reason = 'no_key' ORDER BY received_at, hash",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if held.is_empty() {
         return Ok(0);
     }
     tx.execute("DELETE FROM quarantine WHERE reason = 'no_key'", [])?;
-    let mut by_space: BTreeMap<String, Vec<(DocId, Vec<u8>)>> = BTreeMap::new();
-    for (hash, doc, bytes, space) in held {
+    let mut by_space: BTreeMap<String, Vec<(DocId, Vec<u8>, Role)>> = BTreeMap::new();
+    for (hash, doc, bytes, space, by) in held {
         match doc.parse::<DocId>() {
-            Ok(doc) => by_space.entry(space).or_default().push((doc, bytes)),
+            Ok(doc) => by_space.entry(space).or_default().push((doc, bytes, held_role(&by))),
             Err(_) => {
-                quarantine(tx, &doc, &hash, &bytes, "rejected", stamp)?;
+                quarantine(tx, &doc, &hash, &bytes, "rejected", stamp, held_role(&by), None)?;
             }
         }
     }
     let mut again = Applied::default();
     for (space, items) in &by_space {
-        let envelopes: Vec<(&DocId, &[u8])> = items.iter().map(|(d, b)| (d, b.as_slice())).collect();
+        let envelopes: Vec<Envelope<'_>> =
+            items.iter().map(|(doc, bytes, by)| Envelope { doc, bytes, by: *by }).collect();
         apply_envelopes(tx, space, &envelopes, actor, stamp, &mut again)?;
     }
     let total: usize = by_space.values().map(Vec::len).sum();
@@ -618,6 +771,7 @@ fn release_held_in(
     report.applied += again.applied;
     report.duplicates += again.duplicates;
     report.keys += again.keys;
+    report.forbidden += again.forbidden;
     Ok(released)
 }
 
@@ -645,8 +799,10 @@ fn apply_plain(
         let mut applied: Vec<&IncomingChange> = Vec::new();
         for c in &incoming {
             let at = docs.iter().position(|l| l.kind == c.doc.kind).expect("every kind is loaded");
-            let applying =
-                std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut docs[at].doc, &c.bytes)));
+            let kind = c.doc.kind;
+            let applying = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                apply_checked(&mut docs[at].doc, kind, &c.bytes, c.by)
+            }));
             let (hash, outcome) = match applying {
                 Ok(done) => done,
                 Err(_) => {
@@ -667,7 +823,21 @@ fn apply_plain(
                 Outcome::Duplicate => report.duplicates += 1,
                 Outcome::Refused(reason) => {
                     report.quarantined += 1;
-                    quarantine(tx, &c.doc.to_string(), &hash, &c.bytes, reason, stamp)?;
+                    quarantine(tx, &c.doc.to_string(), &hash, &c.bytes, reason, stamp, c.by, None)?;
+                }
+                Outcome::Forbidden(detail) => {
+                    report.quarantined += 1;
+                    report.forbidden += 1;
+                    quarantine(
+                        tx,
+                        &c.doc.to_string(),
+                        &hash,
+                        &c.bytes,
+                        "forbidden",
+                        stamp,
+                        c.by,
+                        Some(&detail),
+                    )?;
                 }
             }
         }
@@ -690,7 +860,16 @@ fn apply_plain(
                             let hash = Change::from_bytes(c.bytes.clone())
                                 .map(|ch| ch.hash().to_string())
                                 .unwrap_or_else(|_| hex::encode(Sha256::digest(&c.bytes)));
-                            quarantine(tx, &c.doc.to_string(), &hash, &c.bytes, "unloadable", stamp)?;
+                            quarantine(
+                                tx,
+                                &c.doc.to_string(),
+                                &hash,
+                                &c.bytes,
+                                "unloadable",
+                                stamp,
+                                c.by,
+                                None,
+                            )?;
                         }
                     }
                 }
@@ -752,6 +931,46 @@ enum Outcome {
     Applied,
     Duplicate,
     Refused(&'static str),
+    /// It touches what its pusher's role may not write: held for review with what it would have
+    /// written (JSON `[[path, value], …]`).
+    Forbidden(String),
+}
+
+/// Applies one change as [`apply_one`] does, unless it touches what `by` may not write of `kind`
+/// ([`crate::write_rules`]): then the document is left as it was and the change is `Forbidden`, with the
+/// fields and the values it would have written. A role that writes all of a kind costs nothing more;
+/// one that writes some fields is checked on a copy of the document.
+fn apply_checked(doc: &mut AutoCommit, kind: DocKind, bytes: &[u8], by: Role) -> (String, Outcome) {
+    match kind.written_by(by) {
+        Writes::All => apply_one(doc, bytes),
+        Writes::Nothing => {
+            let hash = Change::from_bytes(bytes.to_vec())
+                .map(|c| c.hash().to_string())
+                .unwrap_or_else(|_| hex::encode(Sha256::digest(bytes)));
+            (hash, Outcome::Forbidden(serde_json::json!([["", null]]).to_string()))
+        }
+        Writes::Fields(_) => {
+            let mut trial = doc.clone();
+            let (hash, outcome) = apply_one(&mut trial, bytes);
+            if !matches!(outcome, Outcome::Applied) {
+                return (hash, outcome);
+            }
+            let paths = write_rules::forbidden(kind, by, doc, &trial);
+            if paths.is_empty() {
+                *doc = trial;
+                return (hash, Outcome::Applied);
+            }
+            let after = crate::crdt::read(&trial);
+            let detail: Vec<serde_json::Value> = paths
+                .iter()
+                .map(|path| {
+                    let key = path.split(['.', '[']).next().unwrap_or_default();
+                    serde_json::json!([path, after.get(key).cloned().unwrap_or(serde_json::Value::Null)])
+                })
+                .collect();
+            (hash, Outcome::Forbidden(serde_json::Value::Array(detail).to_string()))
+        }
+    }
 }
 
 /// Applies one change; returns its hash (the key it is quarantined under) and what became of it. Bytes
@@ -782,6 +1001,9 @@ fn apply_one(doc: &mut automerge::AutoCommit, bytes: &[u8]) -> (String, Outcome)
     (hash.to_string(), outcome)
 }
 
+/// Keeps a change that cannot be applied (yet), with why, who pushed it and (`forbidden`) what it
+/// would have written.
+#[allow(clippy::too_many_arguments)]
 fn quarantine(
     tx: &rusqlite::Transaction<'_>,
     doc: &str,
@@ -789,12 +1011,15 @@ fn quarantine(
     bytes: &[u8],
     reason: &str,
     stamp: &str,
+    by: Role,
+    detail: Option<&str>,
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO quarantine (hash, doc_id, change, reason, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason",
+        "INSERT INTO quarantine (hash, doc_id, change, reason, received_at, by_role, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (doc_id, hash) DO UPDATE SET reason = excluded.reason, detail = excluded.detail",
     )?
-    .execute((hash, doc, bytes, reason, stamp))?;
+    .execute((hash, doc, bytes, reason, stamp, by.code(), detail))?;
     Ok(())
 }
 
@@ -806,30 +1031,47 @@ fn release_quarantine(
 ) -> Result<usize> {
     let mut released = 0;
     loop {
-        let waiting: Vec<(String, String, Vec<u8>)> = tx
-            .prepare_cached("SELECT hash, doc_id, change FROM quarantine WHERE reason = 'missing_dependencies' ORDER BY received_at")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let waiting: Vec<(String, String, Vec<u8>, String)> = tx
+            .prepare_cached(
+                "SELECT hash, doc_id, change, coalesce(by_role, '') FROM quarantine
+                 WHERE reason = 'missing_dependencies' ORDER BY received_at",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut progress = false;
-        for (hash, doc_id, bytes) in waiting {
+        for (hash, doc_id, bytes, by) in waiting {
             let Ok(doc) = doc_id.parse::<DocId>() else { continue };
             let mut docs = [documents::load_one(tx, &doc.elder, doc.kind, actor)?];
             // A change that panics automerge once its dependencies are here stays in quarantine,
             // refused; the document loaded for it is dropped unsaved.
-            let outcome =
-                std::panic::catch_unwind(AssertUnwindSafe(|| apply_one(&mut docs[0].doc, &bytes).1))
-                    .unwrap_or(Outcome::Refused("rejected"));
+            let kind = doc.kind;
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                apply_checked(&mut docs[0].doc, kind, &bytes, held_role(&by)).1
+            }))
+            .unwrap_or(Outcome::Refused("rejected"));
             match outcome {
+                Outcome::Forbidden(detail) => {
+                    tx.execute(
+                        "UPDATE quarantine SET reason = 'forbidden', detail = ?3 WHERE doc_id = ?1 AND hash = ?2",
+                        [&doc_id, &hash, &detail],
+                    )?;
+                }
                 Outcome::Refused("rejected") => {
-                    tx.execute("UPDATE quarantine SET reason = 'rejected' WHERE hash = ?1", [&hash])?;
+                    tx.execute(
+                        "UPDATE quarantine SET reason = 'rejected' WHERE doc_id = ?1 AND hash = ?2",
+                        [&doc_id, &hash],
+                    )?;
                 }
                 Outcome::Applied | Outcome::Duplicate
                     if !store_docs(tx, &doc.elder, &mut docs)?.is_empty() =>
                 {
-                    tx.execute("UPDATE quarantine SET reason = 'unloadable' WHERE hash = ?1", [&hash])?;
+                    tx.execute(
+                        "UPDATE quarantine SET reason = 'unloadable' WHERE doc_id = ?1 AND hash = ?2",
+                        [&doc_id, &hash],
+                    )?;
                 }
                 Outcome::Applied | Outcome::Duplicate => {
-                    tx.execute("DELETE FROM quarantine WHERE hash = ?1", [&hash])?;
+                    tx.execute("DELETE FROM quarantine WHERE doc_id = ?1 AND hash = ?2", [&doc_id, &hash])?;
                     if !touched.contains(&doc) {
                         touched.push(doc.clone());
                     }
@@ -923,12 +1165,7 @@ fn requeue_all(tx: &rusqlite::Transaction<'_>, space: &str, stamp: &str) -> Resu
             .collect::<rusqlite::Result<_>>()?;
         for (elder, at, reason) in erased {
             let Ok(elder) = elder.parse::<ElderId>() else { continue };
-            let doc = DocId { elder, kind: DocKind::Keyring };
-            if let Some(sealed) =
-                keys::seal_for(tx, space, What::Erasure, &doc, &erase::erasure_bytes(&at, &reason))?
-            {
-                keys::queue_sealed(tx, &doc, What::Erasure, &sealed, stamp)?;
-            }
+            erase::queue_erasure(tx, &elder, &at, &reason, stamp)?;
         }
     }
     let docs: Vec<(String, Vec<u8>)> = tx
@@ -936,7 +1173,8 @@ fn requeue_all(tx: &rusqlite::Transaction<'_>, space: &str, stamp: &str) -> Resu
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
+        "INSERT INTO outbox (doc_id, hash, change, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (doc_id, hash) DO UPDATE SET held = NULL",
     )?;
     for (doc_id, data) in docs {
         let mut doc = automerge::AutoCommit::load(&data)

@@ -66,13 +66,13 @@ fn outgoing(from: &mut Store) -> Vec<IncomingChange> {
     from.outbox_batch(0, 100_000, usize::MAX)
         .unwrap()
         .into_iter()
-        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes })
+        .map(|c| IncomingChange { doc: c.doc, bytes: c.bytes, by: crate::role::Role::Committee })
         .collect()
 }
 
 /// The outbox keys of everything waiting in `from`'s outbox (what acknowledging takes).
-fn outbox_keys(from: &Store) -> Vec<String> {
-    from.outbox_batch(0, 100_000, usize::MAX).unwrap().into_iter().map(|c| c.hash).collect()
+fn outbox_keys(from: &Store) -> Vec<(DocId, String)> {
+    from.outbox_batch(0, 100_000, usize::MAX).unwrap().into_iter().map(|c| (c.doc, c.hash)).collect()
 }
 
 fn records(store: &Store) -> Vec<Elder> {
@@ -88,11 +88,15 @@ fn only_what_the_relay_acknowledged_leaves_the_outbox() {
         a.store.add_elder(e, now()).unwrap();
     }
     let all = a.store.outbox_batch(0, 1000, usize::MAX).unwrap();
-    let kept: Vec<String> = all.iter().take(4).map(|c| c.hash.clone()).collect();
+    let kept: Vec<(DocId, String)> = all.iter().take(4).map(|c| (c.doc.clone(), c.hash.clone())).collect();
     assert_eq!(a.store.acknowledge(&kept).unwrap(), 4);
     assert_eq!(a.store.outbox_len().unwrap(), all.len() as u64 - 4);
     // Hashes it never had are ignored; acknowledging again removes nothing.
-    assert_eq!(a.store.acknowledge(&["ff".repeat(32)]).unwrap(), 0);
+    let never = (all[0].doc.clone(), "ff".repeat(32));
+    assert_eq!(a.store.acknowledge(&[never]).unwrap(), 0);
+    // The hash of a change acknowledged for another document removes nothing here.
+    let elsewhere = DocId { elder: ElderId::random(), kind: all[5].doc.kind };
+    assert_eq!(a.store.acknowledge(&[(elsewhere, all[5].hash.clone())]).unwrap(), 0);
     assert_eq!(a.store.acknowledge(&kept).unwrap(), 0);
 }
 
@@ -148,7 +152,11 @@ fn a_damaged_change_is_quarantined_and_does_not_block_the_rest() {
         a.store.add_elder(e, now()).unwrap();
     }
     let mut page = outgoing(&mut a.store);
-    let garbage = IncomingChange { doc: page[0].doc.clone(), bytes: b"not a change".to_vec() };
+    let garbage = IncomingChange {
+        doc: page[0].doc.clone(),
+        bytes: b"not a change".to_vec(),
+        by: crate::role::Role::Committee,
+    };
     let mut damaged = page[1].clone();
     let last = damaged.bytes.len() - 1;
     damaged.bytes[last] ^= 0x40;
@@ -197,7 +205,7 @@ fn a_new_enrolment_never_drops_local_edits() {
     a.store.set_enrolment(&enrolled("http://old", "e1"), now()).unwrap();
     assert_eq!(a.store.outbox_len().unwrap(), pending);
     // Another relay: everything is queued for it, nothing lost.
-    let acked: Vec<String> = outbox_keys(&a.store).into_iter().take(3).collect();
+    let acked: Vec<(DocId, String)> = outbox_keys(&a.store).into_iter().take(3).collect();
     a.store.acknowledge(&acked).unwrap();
     a.store.set_enrolment(&enrolled("http://new", "x9"), now()).unwrap();
     assert_eq!(a.store.outbox_len().unwrap(), pending);

@@ -56,7 +56,8 @@ impl Relay {
     }
 
     pub async fn redeem(&self, code: &str) -> reqwest::Response {
-        let body = encode(&RedeemRequest { code: code.into(), device_name: "tablet".into() });
+        let body =
+            encode(&RedeemRequest { code: code.into(), device_name: "tablet".into(), office_key: None });
         self.http
             .post(format!("{}/v1/enrol", self.url))
             .header("content-type", CT)
@@ -64,6 +65,56 @@ impl Relay {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A committee device that enrols with the village's office key ([`office_key`]): the first to do
+    /// so sets it, and its erasures ([`erasure`]) are the only ones the relay acts on.
+    pub async fn office(&self, scope: &str) -> Device {
+        let code = self.code(Role::Committee, scope, None);
+        let body =
+            encode(&RedeemRequest { code, device_name: "office".into(), office_key: Some(office_key()) });
+        let response = self
+            .http
+            .post(format!("{}/v1/enrol", self.url))
+            .header("content-type", CT)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(redeemed.office_key, Some(office_key()));
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
+    }
+
+    /// A helper's tablet bound to `helper` (32 hex): it receives the elders its committee routes to it.
+    pub async fn helper_tablet(&self, scope: &str, helper: &str) -> Device {
+        let grant = Grant {
+            role: Role::Helper,
+            scope: scope.into(),
+            elder: None,
+            helper: Some(helper.into()),
+            label: None,
+        };
+        let code = enrolment::create(self.state.store().as_ref(), &grant, 72, shouwang_relay::now()).unwrap();
+        self.device_from(&code).await
+    }
+
+    async fn device_from(&self, code: &str) -> Device {
+        let response = self.redeem(code).await;
+        assert_eq!(response.status(), 200);
+        let redeemed: RedeemResponse = decode(&response.bytes().await.unwrap()).unwrap();
+        Device {
+            url: self.url.clone(),
+            http: self.http.clone(),
+            token: redeemed.token,
+            id: redeemed.device_id,
+        }
     }
 
     pub async fn device(&self, role: Role, scope: &str, elder: Option<&str>) -> Device {
@@ -131,6 +182,34 @@ impl Device {
         decode(&response.bytes().await.unwrap()).unwrap()
     }
 
+    /// `PUT …/routes`: the committee's routing table, signed with the village's office key.
+    pub async fn put_routes(&self, space: &str, routes: &[(String, Vec<String>)]) -> reqwest::Response {
+        self.put_routes_signed(space, routes, &OFFICE_SEED).await
+    }
+
+    /// `PUT …/routes` signed with the key of `seed`.
+    pub async fn put_routes_signed(
+        &self,
+        space: &str,
+        routes: &[(String, Vec<String>)],
+        seed: &[u8; 32],
+    ) -> reqwest::Response {
+        let mut request = shouwang_protocol::RoutesRequest { routes: routes.to_vec(), signature: Vec::new() };
+        request.signature = shouwang_protocol::office::sign(
+            seed,
+            &shouwang_protocol::office::routes_message(space, request.digest()),
+        );
+        let body = encode(&request);
+        self.http
+            .put(format!("{}/v1/spaces/{space}/routes", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", CT)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Pulls every page and returns the changes.
     pub async fn pull_all(&self, space: &str) -> Vec<(u64, Change)> {
         let (mut after, mut all) = (0, Vec::new());
@@ -161,6 +240,29 @@ pub fn sealed(elder_char: char, kind: &str, what: What, n: u16) -> Change {
         doc: DocRef { elder: elder(elder_char), kind: kind.into() },
         bytes: envelope::sample(what, format!("change {n}").as_bytes()),
     }
+}
+
+/// The office signing key's seed of the tests' village.
+pub const OFFICE_SEED: [u8; 32] = [42; 32];
+
+/// The tests' village's office key (generation 1).
+pub fn office_key() -> shouwang_protocol::office::OfficeKey {
+    shouwang_protocol::office::OfficeKey {
+        generation: 1,
+        key: shouwang_protocol::office::public_key(&OFFICE_SEED),
+    }
+}
+
+/// An erasure of `<elder>` in `space`, signed with the office key as an office device signs it.
+pub fn erasure(elder_char: char, space: &str, n: u16) -> Change {
+    signed_erasure(elder_char, space, n, &OFFICE_SEED)
+}
+
+/// An erasure signed with the key of `seed` (another key than the office's: a forgery).
+pub fn signed_erasure(elder_char: char, space: &str, n: u16, seed: &[u8; 32]) -> Change {
+    let doc = DocRef { elder: elder(elder_char), kind: "keyring".into() };
+    let bytes = envelope::signed_sample(What::Erasure, format!("change {n}").as_bytes(), space, &doc, seed);
+    Change { doc, bytes }
 }
 
 /// Spoils an envelope's header (its magic) so the relay refuses it as malformed.
