@@ -235,7 +235,7 @@ fn text(out: &mut Vec<Violation>, field: &str, value: &mut String, max: usize, r
 }
 
 fn not_future(out: &mut Vec<Violation>, field: &str, at: DateTime<Utc>, now: DateTime<Utc>) {
-    if at > now + Duration::minutes(crate::visit::CLOCK_SKEW_MINUTES) {
+    if at > now + Duration::minutes(crate::time::CLOCK_SKEW_MINUTES) {
         let date = at.with_timezone(&crate::time::china()).format("%Y-%m-%d %H:%M").to_string();
         out.push(Violation { field: field.into(), rule: Rule::FutureDate { date } });
     }
@@ -290,7 +290,7 @@ pub fn check_stage(s: &mut StageEntry, now: DateTime<Utc>) -> Result<(), Vec<Vio
     text(&mut out, "skip_reason", &mut s.skip_reason, MAX_TEXT, false);
     not_future(&mut out, "at", s.at, now);
     if s.id.is_empty() {
-        s.id = crate::visit::new_id();
+        s.id = crate::ids::new_id();
     }
     done(out)
 }
@@ -391,7 +391,7 @@ mod tests {
 
     fn case() -> Case {
         Case {
-            id: crate::visit::new_id(),
+            id: crate::ids::new_id(),
             elder: "0123456789abcdef0123456789abcdef".parse().unwrap(),
             opened: Opening {
                 at: t(0),

@@ -187,6 +187,22 @@ pub fn validate_withdrawal(
     }
 }
 
+/// The consents an elder's `profile` document holds (under `consents`: id → consent), oldest first;
+/// unreadable entries are skipped.
+pub fn in_profile(profile: &serde_json::Map<String, serde_json::Value>) -> Vec<Consent> {
+    let Some(serde_json::Value::Object(all)) = profile.get("consents") else { return Vec::new() };
+    let mut out: Vec<Consent> = all
+        .iter()
+        .filter_map(|(id, v)| {
+            let mut c: Consent = serde_json::from_value(v.clone()).ok()?;
+            c.id = id.clone();
+            Some(c)
+        })
+        .collect();
+    out.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
 /// Where an elder's consents stand: `None` when none was ever recorded (未签同意).
 pub fn state<'a>(consents: impl IntoIterator<Item = &'a Consent>) -> Option<State> {
     let mut any = false;

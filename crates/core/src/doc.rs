@@ -70,6 +70,13 @@ crate::elder::choice! {
     }
 }
 
+/// The card document's key holding the date (China local, `YYYY-MM-DD`) of the elder's latest visit:
+/// written by the visit (the one thing of a visit a family phone sees), and the one card field a
+/// helper's device writes. Two devices logging visits offline may write it concurrently: the later
+/// date is the truth, read as the latest of every concurrent value, so it is never a conflict for the
+/// committee's review.
+pub const LAST_VISIT: &str = "last_visit";
+
 /// A document's subject: an elder, a helper or an organisation, all 32 lowercase hex digits.
 pub type SubjectId = ElderId;
 

@@ -45,12 +45,12 @@ pub fn validate_call(call: &mut Call, now: DateTime<Utc>) -> Result<(), Vec<Viol
             out.push(Violation { field: field.into(), rule: Rule::TooLong { max, len } });
         }
     }
-    if call.at > now + Duration::minutes(crate::visit::CLOCK_SKEW_MINUTES) {
+    if call.at > now + Duration::minutes(crate::time::CLOCK_SKEW_MINUTES) {
         let date = call.at.with_timezone(&crate::time::china()).format("%Y-%m-%d %H:%M").to_string();
         out.push(Violation { field: "at".into(), rule: Rule::FutureDate { date } });
     }
     if call.id.is_empty() {
-        call.id = crate::visit::new_id();
+        call.id = crate::ids::new_id();
     }
     if out.is_empty() {
         Ok(())

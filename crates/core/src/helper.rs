@@ -19,7 +19,7 @@ pub struct HelperId(String);
 impl HelperId {
     /// A fresh random identifier.
     pub fn random() -> HelperId {
-        HelperId(crate::visit::new_id())
+        HelperId(crate::ids::new_id())
     }
 
     /// The identifier as text.
@@ -37,7 +37,7 @@ impl TryFrom<String> for HelperId {
     type Error = String;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        if crate::visit::is_id(&s) {
+        if crate::ids::is_id(&s) {
             Ok(HelperId(s))
         } else {
             Err(format!("a helper id is 32 lowercase hex digits, got {s:?}"))

@@ -19,6 +19,7 @@ pub mod doc;
 pub mod elder;
 pub mod family;
 pub mod helper;
+pub mod ids;
 pub mod keys;
 pub mod ledger;
 pub mod org;

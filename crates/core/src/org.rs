@@ -64,6 +64,14 @@ pub struct Org {
 }
 
 impl Org {
+    /// The village doctor: the first member, village team first, whose title names a doctor (村医,
+    /// 乡村医生, 卫生室医生…: any title holding 医). Who the emergency flow calls after the family.
+    pub fn village_doctor(&self) -> Option<&Member> {
+        let mut levels = self.levels();
+        levels.reverse();
+        levels.into_iter().flat_map(|(_, _, body)| body.members.iter()).find(|m| m.is_doctor())
+    }
+
     /// The three levels with their JSON names and Chinese names.
     pub fn levels(&self) -> [(&'static str, &'static str, &Body); 3] {
         [
@@ -71,6 +79,13 @@ impl Org {
             ("township", "乡镇互助养老服务大队", &self.township),
             ("village", "村级互助养老服务小队", &self.village),
         ]
+    }
+}
+
+impl Member {
+    /// Whether the member's title names a doctor (村医, 乡村医生, 卫生室医生).
+    pub fn is_doctor(&self) -> bool {
+        self.title.contains('医')
     }
 }
 

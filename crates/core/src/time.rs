@@ -3,6 +3,10 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
+/// Minutes of clock skew allowed before a time a device writes (a visit's, a call's, a case's) counts
+/// as in the future.
+pub const CLOCK_SKEW_MINUTES: i64 = 10;
+
 /// China Standard Time.
 pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")

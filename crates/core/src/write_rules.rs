@@ -43,7 +43,7 @@ impl DocKind {
         match (role, self) {
             (Role::Committee, _) => Writes::All,
             (Role::Helper, DocKind::Visits | DocKind::Cases | DocKind::Audit) => Writes::All,
-            (Role::Helper, DocKind::Card) => Writes::Fields(&[crate::store::LAST_VISIT]),
+            (Role::Helper, DocKind::Card) => Writes::Fields(&[crate::doc::LAST_VISIT]),
             (Role::Helper, DocKind::Family) => Writes::Fields(&["calls"]),
             (Role::Family, DocKind::Family) => Writes::Fields(&[
                 "calls",

@@ -5,7 +5,7 @@
 //! serves the lists; reminders are computed from the documents.
 
 use super::documents::{self, Loaded};
-use super::helpers::field;
+use super::error::field;
 use super::{Error, Result, Store};
 use crate::agreement::{self, Agreement, Done, Ending, Payment, Reminder};
 use crate::crdt;
@@ -56,9 +56,7 @@ pub struct AgreementReminders {
     pub reminders: Vec<Reminder>,
 }
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
+use crate::ids::new_id;
 
 fn refused(problems: Vec<agreement::Problem>) -> Error {
     let first = &problems[0];
@@ -195,7 +193,7 @@ impl Store {
             )
         })?;
         if self.require_elder(&elder)? != "active" {
-            return Err(super::helpers::archived(&elder));
+            return Err(super::error::archived(&elder));
         }
         if a.id.is_empty() {
             a.id = new_id();
@@ -271,7 +269,7 @@ impl Store {
             };
             Ok(AgreementRow {
                 id: r.get(0)?,
-                elder: super::helpers::id_column(r, 1)?,
+                elder: super::sql::id_column(r, 1)?,
                 elder_name: r.get(2)?,
                 kind: r.get(3)?,
                 trustee: r.get(4)?,

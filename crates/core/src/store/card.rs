@@ -17,10 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
-/// The card document's key holding the date (China local, `YYYY-MM-DD`) of the elder's latest visit.
-/// Two devices logging visits offline may write it concurrently: the later date is the truth, read as the
-/// latest of every concurrent value, so it is never a conflict for the committee's review.
-pub const LAST_VISIT: &str = "last_visit";
+pub use crate::doc::LAST_VISIT;
 
 /// What the card and family documents of an elder hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,7 +76,7 @@ pub(super) fn note_visit(
     let latest = last_visit(&card.doc).map_or(date, |known| known.max(date));
     content.insert(LAST_VISIT.into(), serde_json::Value::String(latest.to_string()));
     let changes = documents::save(conn, elder, card, &content, now)?;
-    super::projection::project(conn, elder, &docs)?;
+    super::elder_row::project(conn, elder, &docs)?;
     Ok(changes)
 }
 

@@ -3,7 +3,7 @@
 //! Stage entries are only ever added, so entries two devices add at once are both kept.
 
 use super::documents::{self, Loaded};
-use super::helpers::{archived, field};
+use super::error::{archived, field};
 use super::{Error, Result, Store};
 use crate::case::{self, Case, Closing, Opening, Stage, StageEntry};
 use crate::crdt;
@@ -49,6 +49,10 @@ pub struct CaseRow {
     pub flagged: bool,
     /// The stage it waits for, when open.
     pub waiting_for: Option<String>,
+    /// Whole days it has waited at its stage (open cases only).
+    pub days_waited: Option<u32>,
+    /// Days the policy allows to reach the stage it waits for (open cases only).
+    pub limit_days: Option<u32>,
 }
 
 /// Which cases to list.
@@ -97,7 +101,7 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn second(t: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn second(t: DateTime<Utc>) -> DateTime<Utc> {
     t.with_nanosecond(0).unwrap_or(t)
 }
 
@@ -222,7 +226,7 @@ impl Store {
                 }
             }
         }
-        let id = crate::visit::new_id();
+        let id = crate::ids::new_id();
         let mut entry = Map::new();
         entry.insert("opened".into(), serde_json::to_value(&opening).expect("an opening serialises"));
         // The stages map is made with the case: were it made with the first stage, two devices adding
@@ -284,7 +288,7 @@ impl Store {
     }
 
     /// Loads, edits and saves an elder's cases document with its projection, in one transaction.
-    fn write_cases(
+    pub(super) fn write_cases(
         &mut self,
         elder: &ElderId,
         now: DateTime<Utc>,
@@ -342,6 +346,8 @@ impl Store {
                 outcome: r.get(12)?,
                 flagged: false,
                 waiting_for: None,
+                days_waited: None,
+                limit_days: None,
             })
         })?;
         let mut out = Vec::new();
@@ -352,6 +358,9 @@ impl Store {
                 let since = DateTime::parse_from_rfc3339(&row.stage_at).map_err(|e| corrupt(&row.id, e))?;
                 row.flagged = limits.overdue(stage, since.to_utc(), now);
                 row.waiting_for = stage.next().map(|s| s.code().to_string());
+                row.days_waited =
+                    Some(u32::try_from((now - since.to_utc()).num_days().max(0)).unwrap_or(u32::MAX));
+                row.limit_days = stage.next().and_then(|s| limits.days_to(s));
             }
             let keep = (!filter.open || row.closed_at.is_none())
                 && (!filter.flagged || row.flagged)

@@ -2,9 +2,9 @@
 //! `consents` (consent id → consent), each record or withdrawal one transaction over the document, the
 //! projection's `consent` column and an audit entry.
 
-use super::{audit, documents, projection, Error, Result, Store};
+use super::{audit, documents, elder_row, Error, Result, Store};
 use crate::audit::Action;
-use crate::consent::{self, Consent, State, Withdrawal};
+use crate::consent::{self, Consent, Withdrawal};
 use crate::crdt;
 use crate::doc::DocKind;
 use crate::elder::ElderId;
@@ -13,25 +13,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::TransactionBehavior;
 use serde_json::{Map, Value};
 
-/// The consents a `profile` document holds, oldest first (unreadable entries are skipped).
-pub(super) fn read(profile: &Map<String, Value>) -> Vec<Consent> {
-    let Some(Value::Object(all)) = profile.get("consents") else { return Vec::new() };
-    let mut out: Vec<Consent> = all
-        .iter()
-        .filter_map(|(id, v)| {
-            let mut c: Consent = serde_json::from_value(v.clone()).ok()?;
-            c.id = id.clone();
-            Some(c)
-        })
-        .collect();
-    out.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.id.cmp(&b.id)));
-    out
-}
-
-/// Where the consents of a `profile` document stand (the projection's `consent` column).
-pub(super) fn state_of(profile: &Map<String, Value>) -> Option<State> {
-    consent::state(&read(profile))
-}
+use crate::consent::in_profile as read;
 
 impl Store {
     /// The consents recorded for an elder, oldest first. An office, or the helper assigned to them.
@@ -93,7 +75,7 @@ impl Store {
         all.insert(c.id.clone(), value);
         content.insert("consents".into(), Value::Object(all));
         documents::save(&tx, elder, &mut loaded, &content, now)?;
-        projection::refresh(&tx, elder, &[DocKind::Profile], &actor)?;
+        elder_row::refresh(&tx, elder, &actor)?;
         let field = format!("consents.{}", c.id);
         audit::append(&tx, &viewer, &actor, Action::Consent, Some(elder), &[field.as_str()], now)?;
         tx.commit()?;

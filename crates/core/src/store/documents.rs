@@ -80,11 +80,11 @@ pub(super) fn conflicts(docs: &[Loaded]) -> usize {
 }
 
 /// The conflicts of one loaded document the committee reviews: every concurrently written key except
-/// the card's date of the latest visit, whose latest value is the truth ([`super::card::LAST_VISIT`]).
+/// the card's date of the latest visit, whose latest value is the truth ([`crate::doc::LAST_VISIT`]).
 pub(super) fn record_conflicts(l: &Loaded) -> Vec<(String, Vec<serde_json::Value>)> {
     let mut found = crdt::conflicts(&l.doc);
     if l.kind == DocKind::Card {
-        found.retain(|(key, _)| key != super::card::LAST_VISIT);
+        found.retain(|(key, _)| key != crate::doc::LAST_VISIT);
     }
     found
 }

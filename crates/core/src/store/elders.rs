@@ -363,7 +363,7 @@ fn write(
         }
         changes += documents::save(tx, id, loaded, &content, now)?;
     }
-    projection::project(tx, id, docs)?;
+    super::elder_row::project(tx, id, docs)?;
     let assignment = docs.iter().find(|l| l.kind == doc::DocKind::Assignment).expect("a record kind");
     super::helpers::project_assignment(tx, id, assignment)?;
     Ok(changes)

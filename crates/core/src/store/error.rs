@@ -88,3 +88,17 @@ impl Error {
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A field's error: what was wrong with it, in Chinese and English.
+pub(super) fn field(field: &str, zh: String, en: String) -> Error {
+    Error::Field { field: field.into(), zh, en }
+}
+
+/// The refusal of a write for an archived elder (moved away or deceased).
+pub(super) fn archived(elder: &ElderId) -> Error {
+    field(
+        "elder",
+        format!("老人 {elder} 已注销（迁出或死亡），不能登记探访或分配互助员"),
+        format!("elder {elder} is archived (moved away or deceased): no visits or helpers can be recorded"),
+    )
+}

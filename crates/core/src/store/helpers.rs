@@ -63,20 +63,8 @@ pub struct Moved {
     pub to: HelperId,
 }
 
-/// An id column (elder or helper id) parsed, a malformed one reported as a conversion failure.
-pub(super) fn id_column<T: std::str::FromStr<Err = String>>(
-    r: &rusqlite::Row<'_>,
-    i: usize,
-) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    text.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    })
-}
-
-pub(super) fn field(field: &str, zh: String, en: String) -> Error {
-    Error::Field { field: field.into(), zh, en }
-}
+use super::error::{archived, field};
+use super::sql::id_column;
 
 fn unknown_helper(field_name: &str, id: &str) -> Error {
     field(field_name, format!("没有编号为 {id} 的互助员"), format!("no helper with id {id}"))
@@ -544,12 +532,4 @@ impl Store {
         tx.commit()?;
         Ok(changes)
     }
-}
-
-pub(super) fn archived(elder: &ElderId) -> Error {
-    field(
-        "elder",
-        format!("老人 {elder} 已注销（迁出或死亡），不能登记探访或分配互助员"),
-        format!("elder {elder} is archived (moved away or deceased): no visits or helpers can be recorded"),
-    )
 }

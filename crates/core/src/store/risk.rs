@@ -5,7 +5,8 @@
 //! projection serves the high-risk list and the list of elders not assessed this year.
 
 use super::documents::{self, Loaded};
-use super::helpers::{field, project_assignment};
+use super::error::field;
+use super::helpers::project_assignment;
 use super::{Result, Store};
 use crate::crdt;
 use crate::doc::DocKind;
@@ -89,9 +90,7 @@ pub struct RiskFilter {
     pub unassessed: bool,
 }
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
+use crate::ids::new_id;
 
 fn note(name: &str, text: &str) -> Result<String> {
     let text = text.trim();
@@ -247,7 +246,7 @@ impl Store {
         let assessor = note("assessor", assessor)?;
         let intervention = intervention.map(|i| note("intervention", i)).transpose()?;
         if self.require_elder(elder)? != "active" {
-            return Err(super::helpers::archived(elder));
+            return Err(super::error::archived(elder));
         }
         let record = self.read_elder(elder)?;
         let rules = self.risk_rules();
@@ -369,7 +368,7 @@ impl Store {
                 Ok(r.get::<_, Option<String>>(i)?.and_then(|d| d.parse().ok()))
             };
             Ok(RiskRow {
-                elder: super::helpers::id_column(r, 0)?,
+                elder: super::sql::id_column(r, 0)?,
                 name: r.get(1)?,
                 assessment: r.get(2)?,
                 date: date(3)?,

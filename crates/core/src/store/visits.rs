@@ -3,7 +3,8 @@
 //! its `visits` projection row; a draft is a local row that never syncs.
 
 use super::documents::{self, Loaded};
-use super::helpers::{archived, field, id_column};
+use super::error::{archived, field};
+use super::sql::id_column;
 use super::{Error, Result, Store};
 use crate::crdt;
 use crate::doc::DocKind;
@@ -237,8 +238,8 @@ impl Store {
             ));
         }
         if v.id.is_empty() {
-            v.id = visit::new_id();
-        } else if !visit::is_id(&v.id) {
+            v.id = crate::ids::new_id();
+        } else if !crate::ids::is_id(&v.id) {
             return Err(field(
                 "id",
                 "探访编号应为 32 位十六进制数字".into(),
@@ -579,7 +580,7 @@ impl Store {
         documents::save(&tx, elder, &mut loaded, &content, now)?;
         // The elder's row dates from their record documents' latest change, the family's included, as a
         // rebuild computes it.
-        super::projection::refresh(&tx, elder, &[DocKind::Family], &actor)?;
+        super::elder_row::refresh(&tx, elder, &actor)?;
         tx.commit()?;
         Ok(call.id)
     }

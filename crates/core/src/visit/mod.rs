@@ -87,8 +87,6 @@ choice! {
     }
 }
 
-/// Minutes of clock skew allowed before a visit time counts as in the future.
-pub const CLOCK_SKEW_MINUTES: i64 = 10;
 /// Longest visit accepted, in minutes (a whole working day).
 pub const MAX_DURATION_MINUTES: u32 = 600;
 
@@ -232,16 +230,6 @@ pub struct Visit {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
-/// Whether `s` is a visit or helper id: 32 lowercase hex digits.
-pub fn is_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// A fresh random id (32 hex digits).
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
 fn text(out: &mut Vec<Violation>, field: &str, value: &mut String) {
     *value = value.trim().to_string();
     let len = value.chars().count();
@@ -255,7 +243,7 @@ fn text(out: &mut Vec<Violation>, field: &str, value: &mut String) {
 
 /// Normalises a visit (trims notes, removes repeated services) and checks the rules that need nothing
 /// but the visit and the time: every check has a verdict, a concern has a note, the time is not in the
-/// future (beyond [`CLOCK_SKEW_MINUTES`]), the duration is 1 to [`MAX_DURATION_MINUTES`] minutes, the
+/// future (beyond [`CLOCK_SKEW_MINUTES`](crate::time::CLOCK_SKEW_MINUTES)), the duration is 1 to [`MAX_DURATION_MINUTES`] minutes, the
 /// position is on the globe. Returns every violation, not just the first.
 pub fn check(visit: &mut Visit, now: DateTime<Utc>) -> Result<(), Vec<Violation>> {
     let mut out = Vec::new();
@@ -272,7 +260,7 @@ pub fn check(visit: &mut Visit, now: DateTime<Utc>) -> Result<(), Vec<Violation>
         }
     }
     text(&mut out, "follow_up", &mut visit.follow_up);
-    if visit.at > now + Duration::minutes(CLOCK_SKEW_MINUTES) {
+    if visit.at > now + Duration::minutes(crate::time::CLOCK_SKEW_MINUTES) {
         let date = visit.at.with_timezone(&crate::time::china()).format("%Y-%m-%d %H:%M").to_string();
         out.push(Violation { field: "at".into(), rule: Rule::FutureDate { date } });
     }

@@ -7,6 +7,8 @@ mod at_rest;
 mod audit;
 mod cases;
 mod consent;
+mod emergencies;
 mod family_visited;
 mod helpers_and_visits;
+mod import_cycles;
 mod role_views;
