@@ -22,6 +22,7 @@ pub mod helper;
 pub mod ids;
 pub mod keys;
 pub mod ledger;
+pub mod money;
 pub mod org;
 pub mod phone;
 pub mod policy;

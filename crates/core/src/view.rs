@@ -40,6 +40,9 @@ crate::elder::choice! {
         LedgerExport = "ledger_export" / "导出台账",
         /// Assignments of helpers to elders, walking reach.
         AssignHelpers = "assign_helpers" / "分派互助员",
+        /// The helpers' register: file a helper 备案, change their details, list them with their loads,
+        /// and the village's organisation.
+        FileHelpers = "file_helpers" / "管理互助员",
         /// Fields two devices wrote concurrently (the committee's review).
         ReviewConflicts = "review_conflicts" / "处理冲突",
         /// Visits, cases and the schedule of an elder.
@@ -96,6 +99,7 @@ impl Operation {
             Operation::Reports => "compute reports over the registry",
             Operation::LedgerExport => "export the ledger",
             Operation::AssignHelpers => "assign helpers",
+            Operation::FileHelpers => "file, change or list helpers, or change the organisation",
             Operation::ReviewConflicts => "review conflicting fields",
             Operation::Visits => "read this elder's visits or cases",
             Operation::FamilyCalls => "read or log this elder's family calls",
@@ -118,6 +122,7 @@ impl Operation {
                 | Operation::Reports
                 | Operation::LedgerExport
                 | Operation::AssignHelpers
+                | Operation::FileHelpers
                 | Operation::ReviewConflicts
                 | Operation::Audit
                 | Operation::ExportElder

@@ -428,8 +428,7 @@ impl Agreement {
     }
 }
 
-/// ¥ and two decimals from fen.
+/// ¥ and two decimals from fen ([`crate::money::Fen`]'s display).
 pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+    crate::money::Fen(fen).to_string()
 }

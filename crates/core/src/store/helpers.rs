@@ -210,6 +210,7 @@ fn check_reason(reason: &str) -> Result<()> {
 impl Store {
     /// Files a new helper. Returns their id.
     pub fn add_helper(&mut self, mut helper: Helper, now: DateTime<Utc>) -> Result<HelperId> {
+        self.require(crate::view::Operation::FileHelpers)?;
         validate_helper(&mut helper, crate::time::local_date(now)).map_err(Error::Invalid)?;
         if helper.id.is_some() {
             return Err(field(
@@ -233,6 +234,7 @@ impl Store {
         mut helper: Helper,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.require(crate::view::Operation::FileHelpers)?;
         validate_helper(&mut helper, crate::time::local_date(now)).map_err(Error::Invalid)?;
         self.save_helper(id, helper, now, true)
     }
@@ -279,6 +281,7 @@ impl Store {
         now: DateTime<Utc>,
         edit: impl FnOnce(&mut Helper) -> Result<()>,
     ) -> Result<usize> {
+        self.require(crate::view::Operation::FileHelpers)?;
         let mut helper = self.helper(id)?;
         edit(&mut helper)?;
         validate_helper(&mut helper, crate::time::local_date(now)).map_err(Error::Invalid)?;
@@ -295,6 +298,7 @@ impl Store {
 
     /// Every helper, active first, by name.
     pub fn helpers(&self) -> Result<Vec<HelperRow>> {
+        self.require(crate::view::Operation::FileHelpers)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT h.helper_id, h.name, h.phone, h.lat, h.lon, h.availability, h.filed_on, h.status, h.replaced_by,
                     (SELECT count(*) FROM elder_helpers a JOIN elders e ON e.elder_id = a.elder_id
@@ -523,6 +527,7 @@ impl Store {
 
     /// Sets the village's organisation. Returns the changes made.
     pub fn set_org(&mut self, mut org: Org, now: DateTime<Utc>) -> Result<usize> {
+        self.require(crate::view::Operation::FileHelpers)?;
         validate_org(&mut org).map_err(Error::Invalid)?;
         let subject = org_id(&self.registry.unit);
         let actor = self.actor();

@@ -75,11 +75,7 @@ fn an_emergency_is_one_write_with_the_times_defaulting_to_each_other_and_the_hel
         Err(Error::Field { field, .. }) => assert_eq!(field, "by"),
         other => panic!("{other:?}"),
     }
-    let bad = EmergencyReport {
-        summary: " ".into(),
-        by: Some("王主任".into()),
-        ..report(vec![])
-    };
+    let bad = EmergencyReport { summary: " ".into(), by: Some("王主任".into()), ..report(vec![]) };
     match store.log_emergency(&elders[1], bad, now) {
         Err(Error::Invalid(v)) => {
             let fields: Vec<&str> = v.iter().map(|v| v.field.as_str()).collect();

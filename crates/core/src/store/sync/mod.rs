@@ -476,6 +476,7 @@ impl Store {
     /// What the committee must look at: fields two devices wrote concurrently, and one ID number
     /// held by two records.
     pub fn review_list(&self) -> Result<Vec<ReviewItem>> {
+        self.require(crate::view::Operation::ReviewConflicts)?;
         let mut items = Vec::new();
         let flagged: Vec<(String, String)> = self
             .conn
