@@ -185,6 +185,23 @@ fn a_ledger_with_namesakes_reaches_a_second_desk_and_the_helpers_tablet_whole(ba
             1
         );
     }
+
+    // An elder of the other helper, with a visit in their history, is reassigned to 陈桂兰: her tablet
+    // fetches the elder's whole history; one of hers moves away and leaves the tablet.
+    let (incoming, outgoing) = (ids.iter().find(|e| !served.contains(e)).unwrap().clone(), served[3].clone());
+    desk.store.log_visit(visit(&incoming, other.as_str()), now()).unwrap();
+    sync_until_quiet(&mut [&mut desk, &mut second, &mut tablet]);
+    desk.store.assign(&incoming, &mine, "就近", now()).unwrap();
+    desk.store.assign(&outgoing, &other, "就近", now()).unwrap();
+    sync_until_quiet(&mut [&mut desk, &mut second, &mut tablet]);
+    let kinds: Vec<String> =
+        tablet.documents().into_iter().filter(|(e, _)| e == incoming.as_str()).map(|(_, k)| k).collect();
+    assert_eq!(kinds, ["assignment", "card", "family", "profile", "visits"], "the whole history arrived");
+    assert_eq!(tablet.store.visit_history(&incoming).unwrap().len(), 1, "with the visit before");
+    assert!(
+        tablet.documents().iter().all(|(e, _)| e != outgoing.as_str()),
+        "the elder moved away is forgotten"
+    );
 }
 
 fn visit(elder: &ElderId, helper: &str) -> shouwang_core::visit::Visit {
