@@ -124,7 +124,7 @@ pub fn validate_org(org: &mut Org) -> Result<(), Vec<Violation>> {
                 }
             }
             if m.id.is_empty() {
-                m.id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+                m.id = crate::ids::short_key();
             }
             if keys.contains(&m.id) {
                 out.push(Violation { field: field("id"), rule: Rule::DuplicateKey { key: m.id.clone() } });

@@ -28,7 +28,7 @@ impl ElderId {
 
     /// A fresh random identifier, for an elder registered without an ID number.
     pub fn random() -> ElderId {
-        ElderId(uuid::Uuid::new_v4().simple().to_string())
+        ElderId(crate::ids::new_id())
     }
 
     /// The identifier as text.

@@ -42,10 +42,10 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    /// A fresh key from the operating system's random source.
+    /// A fresh random key (from [`crate::ids::fill`]).
     pub fn random() -> Key {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).expect("the operating system's random source works");
+        crate::ids::fill(&mut bytes);
         Key::from_bytes(bytes)
     }
 

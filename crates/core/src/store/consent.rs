@@ -32,7 +32,7 @@ impl Store {
         self.require_elder(elder)?;
         self.see_elder(elder, Operation::RecordConsent)?;
         consent::validate(&mut c, crate::time::local_date(now)).map_err(Error::Invalid)?;
-        c.id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        c.id = crate::ids::random_hex(6);
         self.write_consent(elder, &c, now)?;
         Ok(c)
     }

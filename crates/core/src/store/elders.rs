@@ -335,7 +335,7 @@ fn check_unique_id_number(tx: &Transaction<'_>, elder: &Elder, id: &ElderId) -> 
 
 /// Gives each child and supporter a key if it has none, so later edits merge per person.
 fn assign_keys(elder: &mut Elder) {
-    let fresh = || uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+    let fresh = crate::ids::short_key;
     for child in elder.children.iter_mut().filter(|c| c.id.is_empty()) {
         child.id = fresh();
     }

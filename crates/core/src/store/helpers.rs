@@ -182,7 +182,7 @@ fn assign_in(
         stint.to = Some(today);
     }
     history.push(Stint {
-        id: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
+        id: crate::ids::short_key(),
         helper: helper.clone(),
         from: today,
         to: None,

@@ -441,7 +441,7 @@ impl Store {
         let alg = space_alg(&self.conn, &space)?;
         let generations = cut(&self.conn, &space, role, elder.as_deref(), None)?;
         let mut key_id = [0u8; 16];
-        getrandom::fill(&mut key_id).expect("the operating system's random source works");
+        crate::ids::fill(&mut key_id);
         let bundle = KeyBundle {
             space: space.clone(),
             role,

@@ -190,7 +190,7 @@ impl Store {
         if let Some(existing) = read_registry(&tx)? {
             return Err(Error::AlreadyInitialised { unit: existing.unit.to_string() });
         }
-        let actor = hex::encode(uuid::Uuid::new_v4().as_bytes());
+        let actor = crate::ids::new_id();
         tx.execute(
             "INSERT INTO registry (id, unit, name, policy, actor, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
             (unit.as_str(), name, policy, &actor, now.to_rfc3339()),
