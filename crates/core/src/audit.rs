@@ -8,8 +8,10 @@
 //!
 //! The store writes each entry into its `audit_log` table (append-only: no API updates or deletes
 //! it, and SQLite triggers refuse both) and, in the same transaction, into the device's own automerge
-//! document of kind `audit` ([`subject`]), keyed by `seq` and never edited, so entries reach the
-//! committee through the ordinary outbox. What a chain cannot show: the *last* entries of a device
+//! documents of kind `audit` ([`page_subject`]), keyed by `seq` and never edited, so entries reach the
+//! committee through the ordinary outbox. A device's log is cut into pages of [`PAGE`] entries, one
+//! document each, so that appending costs the same at the millionth entry as at the first (a store
+//! written before pages keeps its first document, whatever it holds, as page 0). What a chain cannot show: the *last* entries of a device
 //! removed together (nothing after them names them) — the committee sees them missing only against a
 //! copy it already synced.
 
@@ -179,13 +181,37 @@ pub fn verify(device: &str, source: &str, entries: &[Entry]) -> Vec<Break> {
     breaks
 }
 
-/// The subject of a device's `audit` document: SHA-256("shouwang/audit/v1\0" ‖ actor id), first 128
-/// bits as 32 hex digits (the relay sees no actor id).
+/// How many entries one `audit` document holds: entry `seq` is in page `(seq - 1) / PAGE`.
+pub const PAGE: u64 = 256;
+
+/// The page of a device's log that holds entry `seq`.
+pub fn page_of(seq: u64) -> u64 {
+    seq.saturating_sub(1) / PAGE
+}
+
+/// The subject of a device's first `audit` document (page 0): SHA-256("shouwang/audit/v1\0" ‖ actor
+/// id), first 128 bits as 32 hex digits (the relay sees no actor id).
 pub fn subject(device: &str) -> SubjectId {
+    page_subject(device, 0)
+}
+
+/// The subject of page `page` of a device's log: page 0 is [`subject`]; a later page adds
+/// "\0" ‖ its number to what is hashed.
+pub fn page_subject(device: &str, page: u64) -> SubjectId {
     let mut h = Sha256::new();
     h.update(b"shouwang/audit/v1\0");
     h.update(device.as_bytes());
+    if page > 0 {
+        h.update(b"\0");
+        h.update(page.to_string().as_bytes());
+    }
     hex::encode(&h.finalize()[..16]).parse().expect("32 lowercase hex digits are an id")
+}
+
+/// Whether `subject` is where entry `seq` of `device` may be kept: its page's document, or page 0
+/// (which, in a store written before pages, holds every entry).
+pub fn kept_in(subject: &SubjectId, device: &str, seq: u64) -> bool {
+    *subject == self::subject(device) || *subject == page_subject(device, page_of(seq))
 }
 
 /// The key of an entry in the `audit` document: its `seq`, zero-padded so keys sort in order.
@@ -240,5 +266,18 @@ mod tests {
         assert_eq!(e.fields, ["health", "id_number"]);
         assert_eq!(e.prev, GENESIS);
         assert_ne!(subject(&e.device).as_str(), e.device);
+    }
+
+    #[test]
+    fn a_log_is_cut_into_pages_of_256_and_each_page_has_its_own_subject() {
+        let device = "ab".repeat(16);
+        assert_eq!((page_of(1), page_of(256), page_of(257), page_of(513)), (0, 0, 1, 2));
+        assert_eq!(page_subject(&device, 0), subject(&device));
+        assert_ne!(page_subject(&device, 1), subject(&device));
+        assert_ne!(page_subject(&device, 1), page_subject(&device, 2));
+        assert!(kept_in(&page_subject(&device, 1), &device, 300));
+        assert!(kept_in(&subject(&device), &device, 300), "page 0 of an older store holds every entry");
+        assert!(!kept_in(&page_subject(&device, 2), &device, 300));
+        assert!(!kept_in(&page_subject(&"cd".repeat(16), 1), &device, 300));
     }
 }

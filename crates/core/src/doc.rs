@@ -24,7 +24,7 @@
 //! | `org` | a village ([`crate::org::org_id`]) | leading group, township brigade, village team (seed 004) | helper, committee, township |
 //! | `keyring` | an elder | the elder's own key for `sensitive`, or its erasure | committee, township |
 //! | `keys` | a device's key id, or a family's elder | new key generations sealed for one device | every role |
-//! | `audit` | a device ([`crate::audit::subject`]) | the device's audit log, entry `seq` → entry, never edited | committee, township |
+//! | `audit` | a page of a device's log ([`crate::audit::page_subject`]) | 256 entries of the device's audit log, entry `seq` → entry, never edited | committee, township |
 //!
 //! A document is addressed as `<subject id>/<kind>`: the subject is an elder for the first nine kinds.
 //! The current risk level is also written to the `assignment` document's `risk_level`, which helpers read.

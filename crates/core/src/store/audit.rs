@@ -1,6 +1,7 @@
 //! The audit log's store side ([`crate::audit`]): entries appended in the transaction of what they
-//! record, into the `audit_log` table and the device's `audit` document together; listing the entries
-//! of every device this store holds; verifying every chain.
+//! record, into the `audit_log` table and the device's `audit` document of the entry's page together
+//! (so an append reads and writes one page, whatever the log's length); listing the entries of every
+//! device this store holds; verifying every chain.
 
 use super::documents;
 use super::{Error, Result, Store};
@@ -84,7 +85,7 @@ pub(super) fn append(
         entry.prev,
         entry.hash,
     ])?;
-    let subject = audit::subject(&viewer.device);
+    let subject = audit::page_subject(&viewer.device, audit::page_of(entry.seq));
     let mut loaded = documents::load_one(conn, &subject, DocKind::Audit, actor)?;
     let mut content = crdt::read(&loaded.doc);
     let mut value = serde_json::to_value(&entry).expect("an entry serialises");
@@ -129,8 +130,11 @@ fn local_entries(conn: &Connection, elder: Option<&ElderId>) -> Result<Vec<std::
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every `audit` document this store holds: (subject, entries by seq; an unreadable entry is its seq).
-fn synced_entries(conn: &Connection, actor: &ActorId) -> Result<Vec<Vec<std::result::Result<Entry, u64>>>> {
+/// One synced `audit` document: its subject and its entries by seq (an unreadable entry is its seq).
+type SyncedDoc = (ElderId, Vec<std::result::Result<Entry, u64>>);
+
+/// Every `audit` document this store holds, every page of every device.
+fn synced_entries(conn: &Connection, actor: &ActorId) -> Result<Vec<SyncedDoc>> {
     let subjects: Vec<String> = conn
         .prepare_cached("SELECT elder_id FROM documents WHERE kind = 'audit' ORDER BY elder_id")?
         .query_map([], |r| r.get(0))?
@@ -146,7 +150,7 @@ fn synced_entries(conn: &Connection, actor: &ActorId) -> Result<Vec<Vec<std::res
                 serde_json::from_value::<Entry>(value).map_err(|_| seq)
             })
             .collect();
-        out.push(entries);
+        out.push((subject, entries));
     }
     Ok(out)
 }
@@ -174,7 +178,7 @@ impl Store {
         for entry in local_entries(&self.conn, elder)?.into_iter().flatten() {
             all.insert((entry.device.clone(), entry.seq), entry);
         }
-        for doc in synced_entries(&self.conn, &self.actor())? {
+        for (_, doc) in synced_entries(&self.conn, &self.actor())? {
             for entry in doc.into_iter().flatten() {
                 if elder.is_none() || entry.elder.as_ref() == elder {
                     all.entry((entry.device.clone(), entry.seq)).or_insert(entry);
@@ -208,31 +212,49 @@ impl Store {
             }
         }
         breaks.extend(audit::verify(&me, "local", &local_ok));
-        let own_subject = audit::subject(&me);
-        for doc in synced_entries(&self.conn, &self.actor())? {
-            let mut ok = Vec::new();
+        // The synced pages, joined per device: an entry must sit in its device's page, and two
+        // pages holding the same entry must hold it alike.
+        let mut devices: BTreeMap<String, BTreeMap<u64, Entry>> = BTreeMap::new();
+        let document_break = |device: &str, seq, what| Break {
+            device: device.to_string(),
+            seq,
+            what,
+            source: "document".into(),
+        };
+        for (subject, doc) in synced_entries(&self.conn, &self.actor())? {
             let mut device = None;
             for e in doc {
                 match e {
                     Ok(e) => {
-                        device.get_or_insert_with(|| e.device.clone());
-                        ok.push(e);
+                        // A document carries one device's entries; the first names it.
+                        let device = device.get_or_insert_with(|| e.device.clone()).clone();
+                        if e.device != device || !audit::kept_in(&subject, &device, e.seq) {
+                            breaks.push(document_break(&device, e.seq, BreakKind::Edited));
+                        }
+                        let chain = devices.entry(device.clone()).or_default();
+                        match chain.get(&e.seq) {
+                            Some(held) if held != &e => {
+                                breaks.push(document_break(&device, e.seq, BreakKind::Differs))
+                            }
+                            Some(_) => {}
+                            None => {
+                                chain.insert(e.seq, e);
+                            }
+                        }
                     }
                     Err(seq) => breaks.push(unreadable(device.as_deref().unwrap_or("?"), "document", seq)),
                 }
             }
-            let Some(device) = device else { continue };
-            // A document carries one device's entries; the first names it, the others must agree.
-            breaks.extend(audit::verify(&device, "document", &ok));
-            if audit::subject(&device) == own_subject {
-                for e in &ok {
-                    if local_ok.iter().any(|l| l.seq == e.seq && l != e) {
-                        breaks.push(Break {
-                            device: device.clone(),
-                            seq: e.seq,
-                            what: BreakKind::Differs,
-                            source: "document".into(),
-                        });
+        }
+        let local_by_seq: std::collections::HashMap<u64, &Entry> =
+            local_ok.iter().map(|e| (e.seq, e)).collect();
+        for (device, chain) in devices {
+            let chain: Vec<Entry> = chain.into_values().collect();
+            breaks.extend(audit::verify(&device, "document", &chain));
+            if device == me {
+                for e in &chain {
+                    if local_by_seq.get(&e.seq).is_some_and(|l| *l != e) {
+                        breaks.push(document_break(&device, e.seq, BreakKind::Differs));
                     }
                 }
             }

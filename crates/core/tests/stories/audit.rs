@@ -118,3 +118,93 @@ fn an_entry_edited_in_the_synced_document_is_found() {
     );
     assert!(breaks.iter().all(|b| b.source == "document"), "the local table is whole: {breaks:?}");
 }
+
+#[test]
+fn a_long_log_is_kept_in_pages_and_an_append_writes_only_the_last_page() {
+    let o = logged();
+    let e = o.elders[1].clone();
+    let me = o.store.registry().actor.clone();
+    let pages_of = |o: &Office| -> Vec<(String, Vec<u8>)> {
+        raw(o)
+            .prepare("SELECT elder_id, data FROM documents WHERE kind = 'audit' ORDER BY elder_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let mut minute = 0;
+    while o.store.audit_log(None).unwrap().len() < 600 {
+        minute += 1;
+        o.store
+            .view_elder(&e, at(&format!("2026-11-22T{:02}:{:02}:00+08:00", minute / 60, minute % 60)))
+            .unwrap();
+    }
+    // 600 entries: pages of 256 → three documents, entries 1–256, 257–512, 513–600.
+    let pages = pages_of(&o);
+    assert_eq!(pages.len(), 3);
+    for (page, first) in [(0u64, 1u64), (1, 257), (2, 513)] {
+        let subject = shouwang_core::audit::page_subject(&me, page);
+        let (_, data) = pages.iter().find(|(s, _)| *s == subject.as_str()).expect("the page's document");
+        let doc = AutoCommit::load(data).unwrap();
+        let keys: Vec<String> = doc.keys(ROOT).collect();
+        assert_eq!(keys.first(), Some(&shouwang_core::audit::key(first)));
+        assert!(keys.len() <= 256);
+    }
+    assert_eq!(o.store.verify_audit().unwrap(), vec![]);
+
+    // One more look writes the last page only: the first two documents are byte for byte as they were.
+    o.store.view_elder(&e, at("2026-11-23T09:00:00+08:00")).unwrap();
+    let after = pages_of(&o);
+    let unchanged = |page: u64| {
+        let s = shouwang_core::audit::page_subject(&me, page);
+        let find = |v: &[(String, Vec<u8>)]| v.iter().find(|(x, _)| *x == s.as_str()).unwrap().1.clone();
+        find(&pages) == find(&after)
+    };
+    assert!(unchanged(0) && unchanged(1) && !unchanged(2));
+}
+
+#[test]
+fn an_entry_copied_into_another_page_is_found() {
+    let o = logged();
+    let e = o.elders[1].clone();
+    for minute in 0..300 {
+        o.store
+            .view_elder(&e, at(&format!("2026-11-22T{:02}:{:02}:00+08:00", minute / 60, minute % 60)))
+            .unwrap();
+    }
+    let me = o.store.registry().actor.clone();
+    let conn = raw(&o);
+    let id = |page| format!("{}/{}", shouwang_core::audit::page_subject(&me, page), DocKind::Audit.code());
+    let load = |page| {
+        let data: Vec<u8> =
+            conn.query_row("SELECT data FROM documents WHERE doc_id = ?1", [id(page)], |r| r.get(0)).unwrap();
+        AutoCommit::load(&data).unwrap()
+    };
+    // Entry 3, written whole into page 1's document, where it does not belong.
+    let page0 = load(0);
+    let mut page1 = load(1);
+    let (_, entry) = page0.get(ROOT, shouwang_core::audit::key(3).as_str()).unwrap().unwrap();
+    let copy =
+        page1.put_object(ROOT, shouwang_core::audit::key(3).as_str(), automerge::ObjType::Map).unwrap();
+    for key in page0.keys(&entry) {
+        let (value, id) = page0.get(&entry, key.as_str()).unwrap().unwrap();
+        match value {
+            automerge::Value::Scalar(s) => page1.put(&copy, key.as_str(), s.into_owned()).unwrap(),
+            automerge::Value::Object(_) => {
+                let list = page1.put_object(&copy, key.as_str(), automerge::ObjType::List).unwrap();
+                for i in 0..page0.length(&id) {
+                    let (v, _) = page0.get(&id, i).unwrap().unwrap();
+                    page1.insert(&list, i, v.as_scalar().unwrap().clone()).unwrap();
+                }
+            }
+        }
+    }
+    conn.execute("UPDATE documents SET data = ?1 WHERE doc_id = ?2", (page1.save(), id(1))).unwrap();
+    drop(conn);
+    let breaks = o.store.verify_audit().unwrap();
+    assert!(
+        breaks.iter().any(|b| b.seq == 3 && b.what == BreakKind::Edited && b.source == "document"),
+        "{breaks:?}"
+    );
+}
