@@ -1,9 +1,19 @@
 //! Errors as the UI receives them: `{kind, field, message, en, violations}`, the message in Chinese
 //! (core's `zh()`), English beside it. Never carries an ID number or health data: core's messages
 //! name fields and rules, not values.
+//!
+//! This is the one place core's errors become [`AppError`]s: the store's ([`shouwang_core::store::Error`],
+//! its refusals by role [`Refused`] included, which become [`ErrorKind::Forbidden`]), a record's broken
+//! rules, an agreement's problems, the vault's, the ledger's, the report layouts' and the sync client's.
 
 use serde::Serialize;
+use shouwang_core::agreement::Problem;
+use shouwang_core::division::UnitError;
+use shouwang_core::ledger::LedgerError;
+use shouwang_core::report::LayoutError;
 use shouwang_core::validate::Violation;
+use shouwang_core::vault;
+use shouwang_core::view::Refused;
 use ts_rs::TS;
 
 /// One broken rule (or warning) of a record, under the field it belongs to.
@@ -29,6 +39,18 @@ impl From<&Violation> for FieldError {
             message: v.rule.zh(),
             en: v.rule.en(),
             warning: v.rule.is_warning(),
+        }
+    }
+}
+
+impl From<&Problem> for FieldError {
+    fn from(p: &Problem) -> FieldError {
+        FieldError {
+            field: p.field.clone(),
+            rule: p.rule.code().into(),
+            message: p.rule.zh(),
+            en: p.rule.en(),
+            warning: false,
         }
     }
 }
@@ -69,6 +91,11 @@ pub struct AppError {
     pub violations: Vec<FieldError>,
 }
 
+/// Splits core's `中文 / English` messages.
+pub fn both(text: &str) -> (String, String) {
+    text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.into(), text.into()))
+}
+
 impl AppError {
     /// An error of `kind` about `field` with a message in both languages.
     pub fn new(
@@ -91,19 +118,26 @@ impl AppError {
         AppError::new(ErrorKind::NotOpen, None, "尚未打开登记册", "no registry is open yet")
     }
 
-    /// The device's role may not do `what`.
-    pub fn forbidden(what: &str) -> AppError {
-        AppError::new(
-            ErrorKind::Forbidden,
-            None,
-            format!("本设备的角色不能{what}"),
-            format!("this device's role may not do this: {what}"),
-        )
+    /// Something failed that the person cannot fix by typing (a file, a thread), in core's
+    /// `中文 / English` words when it has them.
+    pub fn failed(field: Option<&str>, e: impl std::fmt::Display) -> AppError {
+        let (zh, en) = both(&e.to_string());
+        AppError::new(ErrorKind::Failed, field, zh, en)
     }
 
-    /// A record that broke rules.
-    pub fn invalid(violations: &[Violation]) -> AppError {
-        let list: Vec<FieldError> = violations.iter().map(FieldError::from).collect();
+    /// One broken rule `rule` under `field`.
+    pub fn field(field: &str, rule: &str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+        AppError::listing(vec![FieldError {
+            field: field.into(),
+            rule: rule.into(),
+            message: zh.into(),
+            en: en.into(),
+            warning: false,
+        }])
+    }
+
+    /// Every broken rule of `list`, the first error (else the first warning) on top.
+    pub fn listing(list: Vec<FieldError>) -> AppError {
         let first = list.iter().find(|v| !v.warning).or(list.first());
         AppError {
             kind: ErrorKind::Invalid,
@@ -113,24 +147,32 @@ impl AppError {
             violations: list,
         }
     }
+
+    /// A record that broke rules.
+    pub fn invalid(violations: &[Violation]) -> AppError {
+        AppError::listing(violations.iter().map(FieldError::from).collect())
+    }
+
+    /// Every problem core found in an agreement, each under its field.
+    pub fn problems(problems: &[Problem]) -> AppError {
+        AppError::listing(problems.iter().map(FieldError::from).collect())
+    }
+}
+
+impl From<Refused> for AppError {
+    fn from(r: Refused) -> AppError {
+        let (zh, en) = both(&r.to_string());
+        AppError::new(ErrorKind::Forbidden, None, zh, en)
+    }
 }
 
 impl From<shouwang_core::store::Error> for AppError {
     fn from(e: shouwang_core::store::Error) -> AppError {
         use shouwang_core::store::Error as E;
-        match &e {
-            E::Invalid(v) => AppError::invalid(v),
-            E::Field { field, zh, en } => {
-                let mut out = AppError::new(ErrorKind::Invalid, Some(field), zh.clone(), en.clone());
-                out.violations.push(FieldError {
-                    field: field.clone(),
-                    rule: "field".into(),
-                    message: zh.clone(),
-                    en: en.clone(),
-                    warning: false,
-                });
-                out
-            }
+        match e {
+            E::Invalid(v) => AppError::invalid(&v),
+            E::Field { field, zh, en } => AppError::field(&field, "field", zh, en),
+            E::Refused(r) => r.into(),
             E::NotFound(id) => AppError::new(
                 ErrorKind::NotFound,
                 None,
@@ -145,6 +187,46 @@ impl From<shouwang_core::store::Error> for AppError {
                     .map(|(a, b)| (a.to_string(), b.to_string()))
                     .unwrap_or((format!("操作失败：{text}"), text.clone()));
                 AppError::new(ErrorKind::Failed, None, zh, en)
+            }
+        }
+    }
+}
+
+impl From<UnitError> for AppError {
+    fn from(e: UnitError) -> AppError {
+        AppError::new(ErrorKind::Invalid, Some("unit"), e.zh(), e.en())
+    }
+}
+
+impl From<vault::Error> for AppError {
+    /// The PIN's problems under the field `pin`.
+    fn from(e: vault::Error) -> AppError {
+        match e.field() {
+            Some(_) => AppError::field("pin", "pin", e.zh(), e.en()),
+            None => AppError::new(ErrorKind::Failed, None, e.zh(), e.en()),
+        }
+    }
+}
+
+impl From<LayoutError> for AppError {
+    fn from(e: LayoutError) -> AppError {
+        let field = match &e {
+            LayoutError::Invalid { field, .. } => field.clone(),
+            _ => "layout".into(),
+        };
+        let (zh, en) = both(&e.to_string());
+        AppError::field(&field, "format", zh, en)
+    }
+}
+
+impl From<LedgerError> for AppError {
+    /// Under the field `file`: a failure to read or write it, or a file that is not a ledger.
+    fn from(e: LedgerError) -> AppError {
+        match e {
+            LedgerError::Io(_) | LedgerError::Export(_) => AppError::failed(Some("file"), e),
+            _ => {
+                let (zh, en) = both(&e.to_string());
+                AppError::field("file", "format", zh, en)
             }
         }
     }

@@ -1,21 +1,18 @@
-//! 守望 Shouwang's app shell (Tauri 2): the store opened once in managed state, the commands the UI
-//! invokes (thin wrappers over `shouwang-core`), and the background sync loop. The UI is `ui/`
-//! (Vue 3 + Vant); the TypeScript types of every command and event are generated from [`dto`] and
-//! [`error`] into `ui/src/bindings/index.ts`.
+//! 守望 Shouwang's app shell (Tauri 2), an adapter over `shouwang-core`: the store opened once in
+//! managed state ([`state`]), the commands the UI invokes ([`commands`], one file per domain, each
+//! reading the UI's input with [`parse`], calling core and converting back), the background sync loop
+//! and the app lock. The UI is `ui/` (Vue 3 + Vant); the TypeScript types of every command and event
+//! are generated from [`dto`] and [`error`] into `ui/src/bindings/index.ts`.
 //!
 //! The database is `SHOUWANG_DB` when set, else `shouwang.sqlite` in the app data directory.
 
 mod bindings;
 pub mod commands;
-pub mod devices;
 pub mod dto;
 pub mod error;
 pub mod hardening;
 pub mod lock;
-pub mod office;
-pub mod paperwork;
-pub mod people;
-pub mod privacy;
+pub mod parse;
 pub mod state;
 pub mod sync_loop;
 
@@ -41,86 +38,90 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(hardening::navigation_guard())
         .invoke_handler(tauri::generate_handler![
-            commands::app_status,
-            commands::create_registry,
-            commands::enrol,
-            commands::sync_now,
-            commands::sync_status,
-            commands::list_elders,
-            commands::my_elders,
-            commands::get_elder,
-            commands::validate_elder,
-            commands::save_elder,
-            commands::review,
-            commands::family_card,
-            commands::schedule,
-            commands::today_round,
-            commands::log_visit,
-            commands::save_visit_draft,
-            commands::visit_draft,
-            commands::discard_visit_draft,
-            commands::visit_history,
-            // -- people: helpers, assignment, cases, emergencies (src-tauri/src/people.rs) --
-            people::list_helpers,
-            people::get_helper,
-            people::save_helper,
-            people::replace_helper,
-            people::reach_map,
-            people::suggest_assignment,
-            people::apply_assignment,
-            people::assign,
-            people::elder_assignment,
-            people::list_cases,
-            people::get_case,
-            people::open_case,
-            people::advance_case,
-            people::close_case,
-            people::emergency_contacts,
-            people::log_emergency,
-            // -- office: risk and agreements (src-tauri/src/office.rs) --
-            office::risk::assess_risk,
-            office::risk::save_risk,
-            office::risk::risk_list,
-            office::risk::risk_history,
-            office::risk::follow_up_risk,
-            office::agreement::list_agreements,
-            office::agreement::get_agreement,
-            office::agreement::check_agreement,
-            office::agreement::save_agreement,
-            office::agreement::record_payment,
-            office::agreement::record_duty,
-            office::agreement::end_agreement,
-            office::agreement::renew_agreement,
-            office::agreement::print_agreement,
-            // -- office: reports, ledger import/export, cards, devices (src-tauri/src/paperwork.rs) --
-            paperwork::summary_table,
-            paperwork::export_summary,
-            paperwork::monthly_progress,
-            paperwork::export_progress,
-            paperwork::preview_import,
-            paperwork::import_ledger,
-            paperwork::export_ledger,
-            paperwork::print_cards,
-            // -- devices: enrolment codes, the family's visited-this-month (src-tauri/src/devices.rs) --
-            devices::issue_enrolment,
-            devices::family_visited,
-            devices::device_keys,
-            devices::revoke_device,
-            devices::rotate_keys,
-            // -- privacy: the app lock, consent, export, erasure, audit, keys (lock.rs, privacy.rs) --
-            lock::lock_status,
-            lock::unlock,
-            lock::lock_now,
-            lock::set_idle_minutes,
-            lock::change_pin,
-            lock::touch,
-            privacy::list_consents,
-            privacy::record_consent,
-            privacy::withdraw_consent,
-            privacy::export_elder_data,
-            privacy::erase_elder,
-            privacy::audit_log,
-            privacy::verify_audit,
+            // -- first run, sync (commands/app.rs, sync.rs) --
+            commands::app::app_status,
+            commands::app::create_registry,
+            commands::app::enrol,
+            commands::sync::sync_now,
+            commands::sync::sync_status,
+            // -- the registry, the family's card (commands/registry.rs, family.rs) --
+            commands::registry::list_elders,
+            commands::registry::my_elders,
+            commands::registry::get_elder,
+            commands::registry::validate_elder,
+            commands::registry::save_elder,
+            commands::registry::review,
+            commands::family::family_card,
+            // -- visits (commands/visits.rs) --
+            commands::visits::schedule,
+            commands::visits::today_round,
+            commands::visits::log_visit,
+            commands::visits::save_visit_draft,
+            commands::visits::visit_draft,
+            commands::visits::discard_visit_draft,
+            commands::visits::visit_history,
+            // -- helpers, assignment (commands/helpers.rs, assignment/) --
+            commands::helpers::list_helpers,
+            commands::helpers::get_helper,
+            commands::helpers::save_helper,
+            commands::helpers::replace_helper,
+            commands::assignment::reach_map,
+            commands::assignment::suggest_assignment,
+            commands::assignment::apply_assignment,
+            commands::assignment::assign,
+            commands::assignment::elder_assignment,
+            // -- cases and emergencies (commands/cases.rs) --
+            commands::cases::list_cases,
+            commands::cases::get_case,
+            commands::cases::open_case,
+            commands::cases::advance_case,
+            commands::cases::close_case,
+            commands::cases::emergency_contacts,
+            commands::cases::log_emergency,
+            // -- risk and agreements (commands/risk.rs, agreements.rs) --
+            commands::risk::assess_risk,
+            commands::risk::save_risk,
+            commands::risk::risk_list,
+            commands::risk::risk_history,
+            commands::risk::follow_up_risk,
+            commands::agreements::list_agreements,
+            commands::agreements::get_agreement,
+            commands::agreements::check_agreement,
+            commands::agreements::save_agreement,
+            commands::agreements::record_payment,
+            commands::agreements::record_duty,
+            commands::agreements::end_agreement,
+            commands::agreements::renew_agreement,
+            commands::agreements::print_agreement,
+            // -- reports, the ledger, cards (commands/reports/, ledger.rs, cards.rs) --
+            commands::reports::summary_table,
+            commands::reports::export_summary,
+            commands::reports::monthly_progress,
+            commands::reports::export_progress,
+            commands::ledger::preview_import,
+            commands::ledger::import_ledger,
+            commands::ledger::export_ledger,
+            commands::cards::print_cards,
+            // -- devices, the family's visited-this-month (commands/devices.rs, family.rs) --
+            commands::devices::issue_enrolment,
+            commands::family::family_visited,
+            commands::devices::device_keys,
+            commands::devices::revoke_device,
+            commands::devices::rotate_keys,
+            // -- the app lock, privacy (commands/lock.rs, privacy.rs) --
+            commands::lock::lock_status,
+            commands::lock::unlock,
+            commands::lock::lock_now,
+            commands::lock::set_idle_minutes,
+            commands::lock::change_pin,
+            commands::lock::touch,
+            commands::privacy::list_consents,
+            commands::privacy::record_consent,
+            commands::privacy::withdraw_consent,
+            commands::privacy::export_elder_data,
+            commands::privacy::erase_elder,
+            commands::privacy::audit_log,
+            commands::privacy::verify_audit,
         ])
         .setup(|app| {
             if app.try_state::<AppState>().is_none() {
@@ -128,7 +129,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 app.manage(AppState::new(path));
             }
             sync_loop::spawn(app.handle().clone());
-            lock::spawn_watchdog(app.handle().clone());
+            commands::lock::spawn_watchdog(app.handle().clone());
             Ok(())
         })
 }

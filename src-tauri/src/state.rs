@@ -1,12 +1,14 @@
-//! The app's managed state: the store, opened once, and the handle that wakes the sync loop.
+//! The app's managed state: the store, opened once, and the handle that wakes the sync loop. Commands
+//! reach the store through [`AppState::open`].
 
 use crate::dto::{AppRole, AppStatus, RegistryInfo, SyncView};
 use crate::error::{AppError, AppResult};
 use crate::lock::Lock;
 use shouwang_core::store::Store;
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::{Mutex, MutexGuard, Notify};
 
 /// Everything the commands share. The store sits behind an async mutex: one writer at a time, and a
 /// sync holds it only while it runs.
@@ -41,6 +43,16 @@ impl AppState {
             syncing: AtomicBool::new(false),
             lock,
         }
+    }
+
+    /// The open store, held until the guard is dropped; `not_open` while there is none (first run, or
+    /// locked).
+    pub async fn open(&self) -> AppResult<Open<'_>> {
+        let guard = self.store.lock().await;
+        if guard.is_none() {
+            return Err(AppError::not_open());
+        }
+        Ok(Open(guard))
     }
 
     /// Asks the sync loop to run now.
@@ -83,7 +95,7 @@ impl AppState {
             Some(store) => Ok(AppStatus {
                 db_path,
                 registry: Some(RegistryInfo::from(store.registry())),
-                role: AppRole::of(store.sync_state()?.as_ref()),
+                role: AppRole::from(store.viewer().role),
                 sync: self.sync_view(store)?,
                 locked: false,
                 encrypted: self.lock.encrypted(),
@@ -92,12 +104,19 @@ impl AppState {
     }
 }
 
-/// The open store, or `not_open`.
-pub fn open(store: &mut Option<Store>) -> AppResult<&mut Store> {
-    store.as_mut().ok_or_else(AppError::not_open)
+/// The store while a command holds it: [`AppState::open`] made sure there is one.
+pub struct Open<'a>(MutexGuard<'a, Option<Store>>);
+
+impl Deref for Open<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.0.as_ref().expect("AppState::open checked that the store is open")
+    }
 }
 
-/// The device's role.
-pub fn role(store: &Store) -> AppResult<AppRole> {
-    Ok(AppRole::of(store.sync_state()?.as_ref()))
+impl DerefMut for Open<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.0.as_mut().expect("AppState::open checked that the store is open")
+    }
 }

@@ -124,7 +124,7 @@ pub struct ReadFilter {
     /// Leave out the changes this device pushed itself (first or again): it has them already.
     pub device: Option<String>,
     /// Only the subjects routed to this helper for the kinds whose subject is an elder
-    /// ([`ELDER_KINDS`](shouwang_protocol::ELDER_KINDS)); `Some(None)`: a helper's tablet bound to no helper, which receives no
+    /// ([`ELDER_KINDS`]); `Some(None)`: a helper's tablet bound to no helper, which receives no
     /// elder's documents. `None`: no routing (an office).
     pub routed_to: Option<Option<String>>,
     /// Only this subject's changes (a tablet fetching the history of an elder newly routed to it).

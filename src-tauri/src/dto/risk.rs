@@ -1,16 +1,9 @@
-//! Risk assessments 风险等级评估: the preview of what core's rules say today with every reason, keeping
-//! an assessment (the level reaches the elder's helpers), the lists (high-risk with intervention and
-//! follow-up; not assessed this year), one elder's history and the follow-ups of an intervention.
+//! Risk assessments 风险等级评估: a preview with every reason, a kept assessment with its follow-ups,
+//! the lists (high-risk; not assessed this year).
 
-use super::{elder_id, office_only, parse_date, today};
-use crate::dto::ElderRef;
-use crate::error::AppResult;
-use crate::state::{self, AppState};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use shouwang_core::risk::{self, Assessment};
-use shouwang_core::store::{RiskEntry, RiskFilter, RiskRow};
-use tauri::State;
+use shouwang_core::risk::Assessment;
+use shouwang_core::store::{RiskEntry, RiskRow};
 use ts_rs::TS;
 
 /// One reason of an assessment: a rule that held, with its points.
@@ -50,7 +43,8 @@ pub struct RiskPreview {
 }
 
 impl RiskPreview {
-    fn of(elder: &str, a: &Assessment) -> RiskPreview {
+    /// Core's assessment of `elder` as the screen shows it.
+    pub fn of(elder: &str, a: &Assessment) -> RiskPreview {
         RiskPreview {
             elder: elder.to_string(),
             level: a.level.code().into(),
@@ -198,69 +192,4 @@ pub struct RiskFollowUpArgs {
     pub note: String,
     /// Who did it.
     pub by: String,
-}
-
-/// The level an elder would get today, with every reason, from the registry's rules and the visits of
-/// the rules' window. Nothing is stored.
-#[tauri::command]
-pub async fn assess_risk(state: State<'_, AppState>, args: ElderRef) -> AppResult<RiskPreview> {
-    let mut guard = state.store.lock().await;
-    let store = state::open(&mut guard)?;
-    office_only(state::role(store)?, "评估风险等级")?;
-    let id = elder_id(&args.id)?;
-    let record = store.elder(&id)?;
-    let rules = store.risk_rules();
-    let day = today();
-    let signals = store.visit_signals(&id, day, rules.visit_window_days)?;
-    Ok(RiskPreview::of(&args.id, &risk::assess(&record, &signals, &rules, day)))
-}
-
-/// Assesses and keeps it in the elder's history; the level reaches the elder's helpers.
-#[tauri::command]
-pub async fn save_risk(state: State<'_, AppState>, args: SaveRiskArgs) -> AppResult<RiskEntryView> {
-    let mut guard = state.store.lock().await;
-    let store = state::open(&mut guard)?;
-    office_only(state::role(store)?, "保存风险评估")?;
-    let id = elder_id(&args.elder)?;
-    let intervention = args.intervention.as_deref().map(str::trim).filter(|i| !i.is_empty());
-    let entry = store.assess_risk(&id, &args.assessor, intervention, today(), Utc::now())?;
-    drop(guard);
-    state.sync_soon();
-    Ok(RiskEntryView::from(&entry))
-}
-
-/// Active elders with their latest assessment; the high-risk list; those not assessed this year.
-#[tauri::command]
-pub async fn risk_list(state: State<'_, AppState>, args: RiskListQuery) -> AppResult<Vec<RiskLine>> {
-    let mut guard = state.store.lock().await;
-    let store = state::open(&mut guard)?;
-    office_only(state::role(store)?, "查看风险评估")?;
-    let filter = RiskFilter { high: args.high, unassessed: args.unassessed };
-    Ok(store.risk_list(filter, today())?.into_iter().map(RiskLine::from).collect())
-}
-
-/// An elder's assessments, newest first, each with its follow-ups.
-#[tauri::command]
-pub async fn risk_history(state: State<'_, AppState>, args: ElderRef) -> AppResult<Vec<RiskEntryView>> {
-    let mut guard = state.store.lock().await;
-    let store = state::open(&mut guard)?;
-    office_only(state::role(store)?, "查看风险评估")?;
-    let mut list: Vec<RiskEntryView> =
-        store.risk_history(&elder_id(&args.id)?)?.iter().map(RiskEntryView::from).collect();
-    list.reverse();
-    Ok(list)
-}
-
-/// Records a follow-up of an assessment's intervention; returns its id.
-#[tauri::command]
-pub async fn follow_up_risk(state: State<'_, AppState>, args: RiskFollowUpArgs) -> AppResult<String> {
-    let mut guard = state.store.lock().await;
-    let store = state::open(&mut guard)?;
-    office_only(state::role(store)?, "记录风险干预跟进")?;
-    let id = elder_id(&args.elder)?;
-    let on = parse_date("on", &args.on)?;
-    let saved = store.follow_up_risk(&id, &args.assessment, on, &args.note, &args.by, Utc::now())?;
-    drop(guard);
-    state.sync_soon();
-    Ok(saved)
 }
