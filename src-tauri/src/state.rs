@@ -4,6 +4,7 @@
 use crate::dto::{AppRole, AppStatus, RegistryInfo, SyncView};
 use crate::error::{AppError, AppResult};
 use crate::lock::Lock;
+use chrono::{DateTime, Utc};
 use shouwang_core::store::Store;
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
@@ -23,6 +24,32 @@ pub struct AppState {
     pub syncing: AtomicBool,
     /// The app lock: the PIN's key file, wrong tries, the idle time.
     pub lock: Lock,
+    /// Where every command's `now` comes from.
+    pub clock: Clock,
+}
+
+/// The time commands pass to core: the system's, or, for recording the UI's fixtures, a fixed start
+/// that moves one second per reading, so that the same calls give the same answers on any day.
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// The next reading of a fixed clock.
+    Fixed(std::sync::Mutex<DateTime<Utc>>),
+}
+
+impl Clock {
+    /// The time now by this clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(next) => {
+                let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                let now = *next;
+                *next = now + chrono::Duration::seconds(1);
+                now
+            }
+        }
+    }
 }
 
 impl AppState {
@@ -30,9 +57,14 @@ impl AppState {
     /// locked: nothing is open until the PIN is given. A plaintext registry made before encryption
     /// opens at once.
     pub fn new(db_path: PathBuf) -> AppState {
+        AppState::with_clock(db_path, Clock::System)
+    }
+
+    /// State for the database at `db_path` whose commands read `clock`.
+    pub fn with_clock(db_path: PathBuf, clock: Clock) -> AppState {
         let lock = Lock::new(&db_path);
         let store = if db_path.exists() && !lock.encrypted() {
-            Store::open(&db_path, chrono::Utc::now()).ok()
+            Store::open(&db_path, clock.now()).ok()
         } else {
             None
         };
@@ -42,7 +74,18 @@ impl AppState {
             wake: Notify::new(),
             syncing: AtomicBool::new(false),
             lock,
+            clock,
         }
+    }
+
+    /// The time now by this state's clock: what every command passes to core.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today in China (the registry's calendar) by this state's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        shouwang_core::time::local_date(self.now())
     }
 
     /// The open store, held until the guard is dropped; `not_open` while there is none (first run, or

@@ -58,7 +58,7 @@ pub fn sync_once<R: Runtime>(app: &AppHandle<R>) -> AppResult<Option<SyncView>> 
     let mut progress = move |p: &shouwang_sync::Progress| {
         let _ = emitter.emit(PROGRESS_EVENT, SyncProgress::from(p));
     };
-    let result = runtime.block_on(shouwang_sync::sync(store, &mut progress, chrono::Utc::now()));
+    let result = runtime.block_on(shouwang_sync::sync(store, &mut progress, state.now()));
     state.syncing.store(false, Ordering::SeqCst);
     let view = state.sync_view(store)?;
     let _ = app.emit(STATUS_EVENT, view.clone());

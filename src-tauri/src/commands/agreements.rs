@@ -2,7 +2,6 @@
 //! they hold the family's ID numbers): the list with today's reminders, one agreement, checking and
 //! filing the form, payments, duties, an early end, renewal and the printable page.
 
-use super::today;
 use crate::dto::{
     end_error, form_fields, under_field, AgreementForm, AgreementLine, AgreementQuery, AgreementRef,
     AgreementView, DutyArgs, EndArgs, PaymentArgs, RenewArgs,
@@ -10,7 +9,6 @@ use crate::dto::{
 use crate::error::{AppError, AppResult, ErrorKind, FieldError};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::agreement::{self, Agreement, Done, Duty, EndReason, Ending, Party, Payment};
 use tauri::State;
 
@@ -31,7 +29,7 @@ pub async fn list_agreements(
 ) -> AppResult<Vec<AgreementLine>> {
     let store = state.open().await?;
     let elder = parse::elder_opt("elder", args.elder.as_deref())?;
-    let reminders = store.agreement_reminders(today())?;
+    let reminders = store.agreement_reminders(state.today())?;
     let rows = store.agreements(elder.as_ref())?;
     Ok(rows
         .into_iter()
@@ -43,7 +41,7 @@ pub async fn list_agreements(
 #[tauri::command]
 pub async fn get_agreement(state: State<'_, AppState>, args: AgreementRef) -> AppResult<AgreementView> {
     let store = state.open().await?;
-    Ok(AgreementView::of(&store.agreement(&args.id)?, today()))
+    Ok(AgreementView::of(&store.agreement(&args.id)?, state.today()))
 }
 
 /// Checks the form with core's rules without filing it: every problem under its field (empty: it can
@@ -62,10 +60,10 @@ pub async fn check_agreement(state: State<'_, AppState>, args: AgreementForm) ->
 #[tauri::command]
 pub async fn save_agreement(state: State<'_, AppState>, args: AgreementForm) -> AppResult<AgreementView> {
     let mut store = state.open().await?;
-    let saved = store.add_agreement(checked(&args)?, Utc::now()).map_err(|e| form_fields(e.into()))?;
+    let saved = store.add_agreement(checked(&args)?, state.now()).map_err(|e| form_fields(e.into()))?;
     drop(store);
     state.sync_soon();
-    Ok(AgreementView::of(&saved, today()))
+    Ok(AgreementView::of(&saved, state.today()))
 }
 
 /// Records a payment; returns the agreement as it now stands.
@@ -76,9 +74,9 @@ pub async fn record_payment(state: State<'_, AppState>, args: PaymentArgs) -> Ap
     let payment =
         Payment { on, amount_fen: parse::yuan("amount", &args.amount)?.0, note: args.note.trim().into() };
     store
-        .record_payment(&args.agreement, payment, Utc::now())
+        .record_payment(&args.agreement, payment, state.now())
         .map_err(|e| under_field(e.into(), "payments[", "amount"))?;
-    let view = AgreementView::of(&store.agreement(&args.agreement)?, today());
+    let view = AgreementView::of(&store.agreement(&args.agreement)?, state.today());
     drop(store);
     state.sync_soon();
     Ok(view)
@@ -89,8 +87,10 @@ pub async fn record_payment(state: State<'_, AppState>, args: PaymentArgs) -> Ap
 pub async fn record_duty(state: State<'_, AppState>, args: DutyArgs) -> AppResult<AgreementView> {
     let mut store = state.open().await?;
     let done = Done { duty: parse::code::<Duty>("duty", &args.duty)?, on: parse::date("on", &args.on)? };
-    store.record_duty(&args.agreement, done, Utc::now()).map_err(|e| under_field(e.into(), "done[", "on"))?;
-    let view = AgreementView::of(&store.agreement(&args.agreement)?, today());
+    store
+        .record_duty(&args.agreement, done, state.now())
+        .map_err(|e| under_field(e.into(), "done[", "on"))?;
+    let view = AgreementView::of(&store.agreement(&args.agreement)?, state.today());
     drop(store);
     state.sync_soon();
     Ok(view)
@@ -107,20 +107,20 @@ pub async fn end_agreement(state: State<'_, AppState>, args: EndArgs) -> AppResu
         notice_on: parse::date("notice_on", &args.notice_on)?,
         end_on: parse::date("end_on", &args.end_on)?,
     };
-    let ended = store.end_agreement(&args.agreement, ending, Utc::now()).map_err(|e| end_error(e.into()))?;
+    let ended = store.end_agreement(&args.agreement, ending, state.now()).map_err(|e| end_error(e.into()))?;
     drop(store);
     state.sync_soon();
-    Ok(AgreementView::of(&ended, today()))
+    Ok(AgreementView::of(&ended, state.today()))
 }
 
 /// Files the next agreement, starting the day after this one ends, linked to it.
 #[tauri::command]
 pub async fn renew_agreement(state: State<'_, AppState>, args: RenewArgs) -> AppResult<AgreementView> {
     let mut store = state.open().await?;
-    let renewed = store.renew_agreement(&args.agreement, args.years, Utc::now())?;
+    let renewed = store.renew_agreement(&args.agreement, args.years, state.now())?;
     drop(store);
     state.sync_soon();
-    Ok(AgreementView::of(&renewed, today()))
+    Ok(AgreementView::of(&renewed, state.today()))
 }
 
 /// The agreement as the template reads, blanks filled and underlined, four signature lines: a

@@ -5,7 +5,6 @@ use crate::dto::{AppStatus, CreateRegistryArgs, EnrolArgs};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::division::UnitCode;
 use shouwang_core::store::Store;
 use tauri::State;
@@ -52,7 +51,7 @@ fn create_encrypted(
         ));
     }
     let key = state.lock.create_key(pin)?;
-    Store::init_encrypted(&state.db_path, &key, unit, name, policy, Utc::now()).map_err(|e| {
+    Store::init_encrypted(&state.db_path, &key, unit, name, policy, state.now()).map_err(|e| {
         state.lock.forget_key();
         e.into()
     })
@@ -74,7 +73,7 @@ pub async fn enrol(state: State<'_, AppState>, args: EnrolArgs) -> AppResult<App
     let store = guard.as_mut().ok_or_else(AppError::not_open)?;
     let keys = args.keys.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let result =
-        shouwang_sync::enrol_with_keys(store, &args.relay, &args.code, keys, &args.device_name, Utc::now())
+        shouwang_sync::enrol_with_keys(store, &args.relay, &args.code, keys, &args.device_name, state.now())
             .await;
     if let Err(e) = result {
         if created {

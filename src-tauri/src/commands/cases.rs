@@ -10,7 +10,6 @@ use crate::dto::{
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::case::{Closing, Opening, Outcome, Party, Stage};
 use shouwang_core::store::{Advance, CaseFilter, EmergencyReport};
 use tauri::State;
@@ -24,7 +23,7 @@ pub async fn list_cases(state: State<'_, AppState>, args: CaseQuery) -> AppResul
         flagged: args.flagged.unwrap_or(false),
         elder: parse::elder_opt("elder", args.elder.as_deref())?,
     };
-    Ok(store.cases(&filter, Utc::now())?.into_iter().map(CaseLine::from).collect())
+    Ok(store.cases(&filter, state.now())?.into_iter().map(CaseLine::from).collect())
 }
 
 /// One case with its chain 发现 → 报告 → 转介 → 救助.
@@ -33,7 +32,7 @@ pub async fn get_case(state: State<'_, AppState>, args: CaseRef) -> AppResult<Ca
     let store = state.open().await?;
     let case = store.case(&args.id)?;
     let filter = CaseFilter { elder: Some(case.elder.clone()), ..CaseFilter::default() };
-    let row = (store.cases(&filter, Utc::now())?.into_iter().find(|r| r.id == args.id))
+    let row = (store.cases(&filter, state.now())?.into_iter().find(|r| r.id == args.id))
         .ok_or_else(|| AppError::new(ErrorKind::NotFound, Some("case"), "没有这个个案", "no such case"))?;
     Ok(CaseView::of(case, row))
 }
@@ -42,7 +41,7 @@ pub async fn get_case(state: State<'_, AppState>, args: CaseRef) -> AppResult<Ca
 #[tauri::command]
 pub async fn open_case(state: State<'_, AppState>, args: OpenCaseArgs) -> AppResult<CaseDone> {
     let mut store = state.open().await?;
-    let now = Utc::now();
+    let now = state.now();
     let at = parse::time("at", args.at.as_deref())?.unwrap_or(now);
     let opening = Opening { at, by: args.by, summary: args.summary, visit: None, emergency: None };
     let saved = store.open_case(&parse::elder("elder", &args.elder)?, opening, now)?;
@@ -63,7 +62,7 @@ pub async fn advance_case(state: State<'_, AppState>, args: AdvanceArgs) -> AppR
         note: args.note.unwrap_or_default(),
         skip_reason: args.skip_reason.unwrap_or_default(),
     };
-    let saved = store.advance_case_to(&args.id, advance, Utc::now())?;
+    let saved = store.advance_case_to(&args.id, advance, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(CaseDone::of(saved, false))
@@ -73,7 +72,7 @@ pub async fn advance_case(state: State<'_, AppState>, args: AdvanceArgs) -> AppR
 #[tauri::command]
 pub async fn close_case(state: State<'_, AppState>, args: CloseArgs) -> AppResult<CaseDone> {
     let mut store = state.open().await?;
-    let now = Utc::now();
+    let now = state.now();
     let closing = Closing {
         at: parse::time("at", args.at.as_deref())?.unwrap_or(now),
         by: args.by,
@@ -115,7 +114,7 @@ pub async fn log_emergency(state: State<'_, AppState>, args: EmergencyArgs) -> A
         outcome_note: args.outcome_note.unwrap_or_default(),
     };
     let closed = report.outcome.is_some();
-    let saved = store.log_emergency(&elder, report, Utc::now())?;
+    let saved = store.log_emergency(&elder, report, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(CaseDone::of(saved, closed))

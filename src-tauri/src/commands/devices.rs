@@ -76,7 +76,7 @@ pub async fn issue_enrolment(state: State<'_, AppState>, args: IssueArgs) -> App
     };
     let elder = request.elder.as_deref().map(|e| parse::elder("elder", e)).transpose()?;
     let bundle = (state.open().await?)
-        .issue_key_bundle(args.kind.into(), elder.as_ref(), request.helper.as_deref(), &label, Utc::now())?
+        .issue_key_bundle(args.kind.into(), elder.as_ref(), request.helper.as_deref(), &label, state.now())?
         .to_text();
     let link = Enrolment::new(&enrolment.relay, &answer.code).with_keys(&bundle);
     let payload = link.payload();
@@ -112,7 +112,7 @@ pub async fn device_keys(state: State<'_, AppState>) -> AppResult<KeysView> {
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeArgs) -> AppResult<KeysView> {
     let mut store = state.open().await?;
-    store.revoke_device_key(&args.key_id, Utc::now())?;
+    store.revoke_device_key(&args.key_id, state.now())?;
     Ok(store.keys_summary()?.into_iter().next().into())
 }
 
@@ -121,7 +121,7 @@ pub async fn revoke_device(state: State<'_, AppState>, args: RevokeArgs) -> AppR
 #[tauri::command]
 pub async fn rotate_keys(state: State<'_, AppState>) -> AppResult<KeysView> {
     let mut store = state.open().await?;
-    store.rotate_keys(Utc::now())?;
+    store.rotate_keys(state.now())?;
     let view = store.keys_summary()?.into_iter().next().into();
     drop(store);
     state.sync_soon();

@@ -1,7 +1,6 @@
 //! A family device 家属: the contact card 明白卡 of the one elder it was enrolled for, and whether they
 //! were visited this month (from the date a visit writes into the card document).
 
-use super::today;
 use crate::dto::{CardView, VisitedView};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
@@ -27,5 +26,5 @@ pub async fn family_card(state: State<'_, AppState>) -> AppResult<CardView> {
 #[tauri::command]
 pub async fn family_visited(state: State<'_, AppState>) -> AppResult<VisitedView> {
     let store = state.open().await?;
-    Ok(VisitedView::of(&store.card(&own_elder(&store)?)?, today()))
+    Ok(VisitedView::of(&store.card(&own_elder(&store)?)?, state.today()))
 }

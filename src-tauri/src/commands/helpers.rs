@@ -7,7 +7,6 @@ use crate::dto::{ElderRef, HelperForm, HelperLine, MovedLine, ReplaceArgs, Saved
 use crate::error::AppResult;
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use tauri::State;
 
 /// Every helper, active first: phone, availability, 备案, elders served.
@@ -29,7 +28,7 @@ pub async fn get_helper(state: State<'_, AppState>, args: ElderRef) -> AppResult
 #[tauri::command]
 pub async fn save_helper(state: State<'_, AppState>, args: HelperForm) -> AppResult<SavedHelper> {
     let mut store = state.open().await?;
-    let now = Utc::now();
+    let now = state.now();
     let id = match parse::text(&args.id) {
         None => store.add_helper(args.to_helper(None)?, now)?,
         Some(id) => {
@@ -52,8 +51,8 @@ pub async fn save_helper(state: State<'_, AppState>, args: HelperForm) -> AppRes
 pub async fn replace_helper(state: State<'_, AppState>, args: ReplaceArgs) -> AppResult<Vec<MovedLine>> {
     let mut store = state.open().await?;
     let (old, new) = (parse::helper("old", &args.old)?, parse::helper("new", &args.new)?);
-    let moved = store.replace_helper(&old, &new, &args.reason, Utc::now())?;
-    let lines = moved_lines(moved, &store)?;
+    let moved = store.replace_helper(&old, &new, &args.reason, state.now())?;
+    let lines = moved_lines(moved, &store, state.today())?;
     drop(store);
     state.sync_soon();
     Ok(lines)

@@ -2,12 +2,11 @@
 //! and why), the import (core writes the rows it accepts in one transaction), and the export of every
 //! elder with the ledger's headings.
 
-use super::{files, today};
+use super::files;
 use crate::dto::{ImportPreview, LedgerExport, LedgerFile, SavedFile};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::AppState;
 use base64::Engine as _;
-use chrono::Utc;
 use shouwang_core::ledger::{self, ImportContext, ImportPlan, LedgerError};
 use shouwang_core::policy::Policy;
 use shouwang_core::store::Store;
@@ -34,7 +33,7 @@ pub fn read_ledger(file: &LedgerFile) -> AppResult<ledger::Sheet> {
 }
 
 /// Core's plan for the file on this registry (its unit and policy, today).
-fn plan_on(store: &Store, file: &LedgerFile) -> AppResult<ImportPlan> {
+fn plan_on(store: &Store, file: &LedgerFile, today: chrono::NaiveDate) -> AppResult<ImportPlan> {
     let registry = store.registry().clone();
     let policy = Policy::builtin(&registry.policy).ok_or_else(|| {
         AppError::new(
@@ -44,7 +43,7 @@ fn plan_on(store: &Store, file: &LedgerFile) -> AppResult<ImportPlan> {
             format!("this registry's policy profile {} does not exist", registry.policy),
         )
     })?;
-    let ctx = ImportContext { unit: registry.unit, policy, today: today() };
+    let ctx = ImportContext { unit: registry.unit, policy, today };
     Ok(ledger::plan(&read_ledger(file)?, store, &ctx)?)
 }
 
@@ -53,7 +52,7 @@ fn plan_on(store: &Store, file: &LedgerFile) -> AppResult<ImportPlan> {
 #[tauri::command]
 pub async fn preview_import(state: State<'_, AppState>, args: LedgerFile) -> AppResult<ImportPreview> {
     let store = state.open().await?;
-    Ok(ImportPreview::of(&args.name, &plan_on(&store, &args)?, None))
+    Ok(ImportPreview::of(&args.name, &plan_on(&store, &args, state.today())?, None))
 }
 
 /// Imports the ledger: the rows core accepts are registered in one transaction; a refused row writes
@@ -61,8 +60,8 @@ pub async fn preview_import(state: State<'_, AppState>, args: LedgerFile) -> App
 #[tauri::command]
 pub async fn import_ledger(state: State<'_, AppState>, args: LedgerFile) -> AppResult<ImportPreview> {
     let mut store = state.open().await?;
-    let plan = plan_on(&store, &args)?;
-    let added = ledger::apply(&plan, &mut store, Utc::now())?.added.len();
+    let plan = plan_on(&store, &args, state.today())?;
+    let added = ledger::apply(&plan, &mut store, state.now())?.added.len();
     drop(store);
     if added > 0 {
         state.sync_soon();
@@ -82,8 +81,8 @@ pub async fn export_ledger<R: Runtime>(
     let registry = store.registry().clone();
     let elders = store.elders_under(&registry.unit)?;
     drop(store);
-    let stem = format!("信息台账-{}{}-{}", registry.name, registry.unit, today());
+    let stem = format!("信息台账-{}{}-{}", registry.name, registry.unit, state.today());
     let path = files::free_path(&files::export_dir(&app)?, &stem, args.format.extension());
-    ledger::export(&elders, today(), &path)?;
+    ledger::export(&elders, state.today(), &path)?;
     Ok(files::saved(&path))
 }

@@ -6,7 +6,6 @@ use crate::dto::{AppStatus, ChangePinArgs, IdleArgs, LockView, UnlockArgs};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::lock::{too_many, wrong_pin, LOCKED_EVENT};
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::store::Store;
 use shouwang_core::vault::{self, Vault};
 use std::time::{Duration, Instant};
@@ -24,7 +23,7 @@ pub fn lock_if_idle<R: Runtime>(app: &AppHandle<R>, now: Instant) -> bool {
     }
     let closed = state.store.blocking_lock().take().is_some();
     if closed {
-        let _ = app.emit(LOCKED_EVENT, state.lock.view(false, Utc::now()));
+        let _ = app.emit(LOCKED_EVENT, state.lock.view(false, state.now()));
     }
     closed
 }
@@ -44,7 +43,7 @@ pub fn spawn_watchdog<R: Runtime>(app: AppHandle<R>) {
 #[tauri::command]
 pub async fn lock_status(state: State<'_, AppState>) -> AppResult<LockView> {
     let open = state.store.lock().await.is_some();
-    Ok(state.lock.view(open, Utc::now()))
+    Ok(state.lock.view(open, state.now()))
 }
 
 /// Unlocks with the PIN: unwraps the database key (Argon2id) and opens the store with it; the key is
@@ -59,20 +58,21 @@ pub async fn unlock(state: State<'_, AppState>, args: UnlockArgs) -> AppResult<A
     if !state.lock.encrypted() {
         return Err(AppError::not_open());
     }
-    if let Some(wait) = state.lock.wait(Utc::now()) {
+    if let Some(wait) = state.lock.wait(state.now()) {
         return Err(too_many(wait));
     }
     let key_path = state.lock.key_path().to_path_buf();
     let db_path = state.db_path.clone();
     let pin = zeroize::Zeroizing::new(args.pin);
+    let now = state.now();
     let opened = tauri::async_runtime::spawn_blocking(move || {
         let key = Vault::unlock(&key_path, &pin)?;
-        Ok::<_, vault::Error>(Store::open_encrypted(&db_path, &key, Utc::now()))
+        Ok::<_, vault::Error>(Store::open_encrypted(&db_path, &key, now))
     })
     .await
     .map_err(|e| AppError::failed(None, format!("解锁中断：{e} / unlock stopped: {e}")))?;
     match opened {
-        Err(vault::Error::WrongPassphrase) => Err(wrong_pin(state.lock.failed(Utc::now())?)),
+        Err(vault::Error::WrongPassphrase) => Err(wrong_pin(state.lock.failed(state.now())?)),
         Err(other) => Err(other.into()),
         Ok(store) => {
             *guard = Some(store?);
@@ -98,7 +98,7 @@ pub async fn lock_now(state: State<'_, AppState>) -> AppResult<LockView> {
     }
     let mut guard = state.store.lock().await;
     *guard = None;
-    Ok(state.lock.view(false, Utc::now()))
+    Ok(state.lock.view(false, state.now()))
 }
 
 /// Sets how many idle minutes lock the app (1–60).
@@ -106,7 +106,7 @@ pub async fn lock_now(state: State<'_, AppState>) -> AppResult<LockView> {
 pub async fn set_idle_minutes(state: State<'_, AppState>, args: IdleArgs) -> AppResult<LockView> {
     state.lock.set_idle_minutes(args.minutes)?;
     let open = state.store.lock().await.is_some();
-    Ok(state.lock.view(open, Utc::now()))
+    Ok(state.lock.view(open, state.now()))
 }
 
 /// Changes the PIN: rewraps the database key (the database is not re-encrypted).
@@ -116,7 +116,7 @@ pub async fn change_pin(state: State<'_, AppState>, args: ChangePinArgs) -> AppR
     if !open {
         return Err(AppError::not_open());
     }
-    if let Some(wait) = state.lock.wait(Utc::now()) {
+    if let Some(wait) = state.lock.wait(state.now()) {
         return Err(too_many(wait));
     }
     let key_path = state.lock.key_path().to_path_buf();
@@ -126,7 +126,7 @@ pub async fn change_pin(state: State<'_, AppState>, args: ChangePinArgs) -> AppR
         .map_err(|e| AppError::failed(None, format!("中断：{e} / stopped: {e}")))?;
     match changed {
         Err(vault::Error::WrongPassphrase) => {
-            let mut e = wrong_pin(state.lock.failed(Utc::now())?);
+            let mut e = wrong_pin(state.lock.failed(state.now())?);
             e.field = Some("old".into());
             e.violations.iter_mut().for_each(|v| v.field = "old".into());
             Err(e)
@@ -140,7 +140,7 @@ pub async fn change_pin(state: State<'_, AppState>, args: ChangePinArgs) -> AppR
         Err(other) => Err(other.into()),
         Ok(()) => {
             state.lock.succeeded()?;
-            Ok(state.lock.view(true, Utc::now()))
+            Ok(state.lock.view(true, state.now()))
         }
     }
 }

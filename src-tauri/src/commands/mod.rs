@@ -21,8 +21,3 @@ pub mod reports;
 pub mod risk;
 pub mod sync;
 pub mod visits;
-
-/// Today in China (the registry's calendar).
-pub fn today() -> chrono::NaiveDate {
-    shouwang_core::time::local_date(chrono::Utc::now())
-}

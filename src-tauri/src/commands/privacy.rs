@@ -10,7 +10,6 @@ use crate::dto::{
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::consent::Withdrawal;
 use tauri::{AppHandle, Runtime, State};
 
@@ -25,7 +24,8 @@ pub async fn list_consents(state: State<'_, AppState>, args: ElderRef) -> AppRes
 #[tauri::command]
 pub async fn record_consent(state: State<'_, AppState>, args: ConsentForm) -> AppResult<ConsentView> {
     let mut store = state.open().await?;
-    let saved = store.record_consent(&parse::elder("elder", &args.elder)?, args.to_consent()?, Utc::now())?;
+    let saved =
+        store.record_consent(&parse::elder("elder", &args.elder)?, args.to_consent()?, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(ConsentView::from(&saved))
@@ -40,7 +40,7 @@ pub async fn withdraw_consent(state: State<'_, AppState>, args: WithdrawArgs) ->
         &parse::elder("elder", &args.elder)?,
         &args.consent,
         withdrawal,
-        Utc::now(),
+        state.now(),
     )?;
     drop(store);
     state.sync_soon();
@@ -55,7 +55,7 @@ pub async fn export_elder_data<R: Runtime>(
     state: State<'_, AppState>,
     args: ElderRef,
 ) -> AppResult<SavedFile> {
-    let export = state.open().await?.export_elder(&parse::elder("id", &args.id)?, Utc::now())?;
+    let export = state.open().await?.export_elder(&parse::elder("id", &args.id)?, state.now())?;
     let json = serde_json::to_vec_pretty(&export).map_err(|e| AppError::failed(None, e))?;
     files::write(&app, &format!("个人信息-{}", args.id), "json", &json)
 }
@@ -75,7 +75,7 @@ pub async fn erase_elder(state: State<'_, AppState>, args: EraseArgs) -> AppResu
             "the name typed does not match the elder's",
         ));
     }
-    store.erase_elder(&id, &args.reason, Utc::now())?;
+    store.erase_elder(&id, &args.reason, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(())

@@ -2,14 +2,12 @@
 //! checking and saving the form, and the committee's review list. Who sees which elders and fields,
 //! and who may write, is core's (`Store::viewer`).
 
-use super::today;
 use crate::dto::{
     elder_to_form, form_to_elder, ElderForm, ElderLine, ElderRef, ListQuery, Review, SavedElder,
 };
 use crate::error::{AppError, AppResult, ErrorKind, FieldError};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::store::{ElderFilter, Error as StoreError};
 use shouwang_core::validate::{self, Context};
 use tauri::State;
@@ -18,21 +16,21 @@ use tauri::State;
 #[tauri::command]
 pub async fn list_elders(state: State<'_, AppState>, args: ListQuery) -> AppResult<Vec<ElderLine>> {
     let store = state.open().await?;
-    Ok(store.list(&args.to_filter()?, today())?.into_iter().map(ElderLine::from).collect())
+    Ok(store.list(&args.to_filter()?, state.today())?.into_iter().map(ElderLine::from).collect())
 }
 
 /// A helper's elders by name: on a tablet enrolled for one helper, core lists that helper's only.
 #[tauri::command]
 pub async fn my_elders(state: State<'_, AppState>) -> AppResult<Vec<ElderLine>> {
     let store = state.open().await?;
-    Ok(store.list(&ElderFilter::default(), today())?.into_iter().map(ElderLine::from).collect())
+    Ok(store.list(&ElderFilter::default(), state.today())?.into_iter().map(ElderLine::from).collect())
 }
 
 /// One elder's record, laid out like the form (core audits an office's view of sensitive fields).
 #[tauri::command]
 pub async fn get_elder(state: State<'_, AppState>, args: ElderRef) -> AppResult<ElderForm> {
     let store = state.open().await?;
-    elder_to_form(&store.view_elder(&parse::elder("id", &args.id)?, Utc::now())?)
+    elder_to_form(&store.view_elder(&parse::elder("id", &args.id)?, state.now())?)
 }
 
 /// Checks the form with core's rules without saving: every violation and warning, each under its
@@ -50,7 +48,8 @@ pub async fn validate_elder(state: State<'_, AppState>, args: ElderForm) -> AppR
         Err(e) if e.kind == ErrorKind::Invalid => return Ok(e.violations),
         Err(e) => return Err(e),
     };
-    let found = validate::validate_elder(&mut elder, &Context::new(unit, today())).unwrap_or_else(|all| all);
+    let found =
+        validate::validate_elder(&mut elder, &Context::new(unit, state.today())).unwrap_or_else(|all| all);
     Ok(found.iter().map(FieldError::from).collect())
 }
 
@@ -60,12 +59,12 @@ pub async fn save_elder(state: State<'_, AppState>, args: ElderForm) -> AppResul
     let mut store = state.open().await?;
     let unit = store.registry().unit.to_string();
     let saved = match args.id.as_deref() {
-        None => store.add_elder(form_to_elder(&args, None, &unit)?, Utc::now())?,
+        None => store.add_elder(form_to_elder(&args, None, &unit)?, state.now())?,
         Some(id) => {
             // The form is laid over the record core loads in the edit's transaction; a form that does
             // not convert aborts the edit and is answered as it is.
             let mut converted: Option<AppError> = None;
-            let result = store.update_elder(&parse::elder("id", id)?, Utc::now(), |e| {
+            let result = store.update_elder(&parse::elder("id", id)?, state.now(), |e| {
                 *e = form_to_elder(&args, Some(&*e), &unit).map_err(|err| {
                     let abort = StoreError::Field {
                         field: err.field.clone().unwrap_or_default(),

@@ -3,14 +3,12 @@
 //! assessment (the level reaches the elder's helpers), the lists, one elder's history and the
 //! follow-ups of an intervention.
 
-use super::today;
 use crate::dto::{
     ElderRef, RiskEntryView, RiskFollowUpArgs, RiskLine, RiskListQuery, RiskPreview, SaveRiskArgs,
 };
 use crate::error::AppResult;
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::risk;
 use shouwang_core::store::RiskFilter;
 use tauri::State;
@@ -21,7 +19,7 @@ use tauri::State;
 pub async fn assess_risk(state: State<'_, AppState>, args: ElderRef) -> AppResult<RiskPreview> {
     let store = state.open().await?;
     let id = parse::elder("id", &args.id)?;
-    let (rules, day) = (store.risk_rules(), today());
+    let (rules, day) = (store.risk_rules(), state.today());
     // Core has no preview call: the signals (office only in core) come first, then the record.
     let signals = store.visit_signals(&id, day, rules.visit_window_days)?;
     let record = store.elder(&id)?;
@@ -34,7 +32,8 @@ pub async fn save_risk(state: State<'_, AppState>, args: SaveRiskArgs) -> AppRes
     let mut store = state.open().await?;
     let id = parse::elder("elder", &args.elder)?;
     let intervention = parse::text(&args.intervention);
-    let entry = store.assess_risk(&id, &args.assessor, intervention.as_deref(), today(), Utc::now())?;
+    let entry =
+        store.assess_risk(&id, &args.assessor, intervention.as_deref(), state.today(), state.now())?;
     drop(store);
     state.sync_soon();
     Ok(RiskEntryView::from(&entry))
@@ -45,7 +44,7 @@ pub async fn save_risk(state: State<'_, AppState>, args: SaveRiskArgs) -> AppRes
 pub async fn risk_list(state: State<'_, AppState>, args: RiskListQuery) -> AppResult<Vec<RiskLine>> {
     let store = state.open().await?;
     let filter = RiskFilter { high: args.high, unassessed: args.unassessed };
-    Ok(store.risk_list(filter, today())?.into_iter().map(RiskLine::from).collect())
+    Ok(store.risk_list(filter, state.today())?.into_iter().map(RiskLine::from).collect())
 }
 
 /// An elder's assessments, newest first, each with its follow-ups.
@@ -61,7 +60,7 @@ pub async fn risk_history(state: State<'_, AppState>, args: ElderRef) -> AppResu
 pub async fn follow_up_risk(state: State<'_, AppState>, args: RiskFollowUpArgs) -> AppResult<String> {
     let mut store = state.open().await?;
     let (id, on) = (parse::elder("elder", &args.elder)?, parse::date("on", &args.on)?);
-    let saved = store.follow_up_risk(&id, &args.assessment, on, &args.note, &args.by, Utc::now())?;
+    let saved = store.follow_up_risk(&id, &args.assessment, on, &args.note, &args.by, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(saved)

@@ -2,12 +2,10 @@
 //! needs a note…), the draft kept while the form is filled in (local, never synced), an elder's
 //! history. Which elders a device sees is core's (a helper's tablet: that helper's).
 
-use super::today;
 use crate::dto::{DueLine, ElderRef, LoggedVisit, RoundQuery, VisitForm, VisitLine};
 use crate::error::{AppError, AppResult};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use tauri::State;
 
 /// Every elder's place in the visit schedule, overdue first (a helper's when `helper` is given).
@@ -15,7 +13,7 @@ use tauri::State;
 pub async fn schedule(state: State<'_, AppState>, args: RoundQuery) -> AppResult<Vec<DueLine>> {
     let store = state.open().await?;
     let helper = args.helper.as_deref().map(|h| parse::helper("helper", h)).transpose()?;
-    let due = store.schedule(today())?;
+    let due = store.schedule(state.today())?;
     Ok(due.into_iter().filter(|d| helper.is_none() || d.helper == helper).map(DueLine::from).collect())
 }
 
@@ -26,10 +24,10 @@ pub async fn today_round(state: State<'_, AppState>, args: RoundQuery) -> AppRes
     let store = state.open().await?;
     let helper = args.helper.as_deref().map(|h| parse::helper("helper", h)).transpose()?;
     let round = match helper.or(store.viewer().helper) {
-        Some(h) => store.today_round(&h, today())?,
+        Some(h) => store.today_round(&h, state.today())?,
         // Core has no round over every elder a device sees (no helper): composed here until it has.
         None => {
-            let due = store.schedule(today())?.into_iter().filter(|d| d.is_due()).collect();
+            let due = store.schedule(state.today())?.into_iter().filter(|d| d.is_due()).collect();
             shouwang_core::schedule::walking_round(None, due)
         }
     };
@@ -40,7 +38,7 @@ pub async fn today_round(state: State<'_, AppState>, args: RoundQuery) -> AppRes
 #[tauri::command]
 pub async fn log_visit(state: State<'_, AppState>, args: VisitForm) -> AppResult<LoggedVisit> {
     let mut store = state.open().await?;
-    let now = Utc::now();
+    let now = state.now();
     let saved = store.log_visit(args.to_visit(now)?, now)?;
     drop(store);
     state.sync_soon();
@@ -53,7 +51,7 @@ pub async fn save_visit_draft(state: State<'_, AppState>, args: VisitForm) -> Ap
     let mut store = state.open().await?;
     let elder = parse::elder("elder", &args.elder)?;
     let draft = serde_json::to_value(&args).map_err(|e| AppError::failed(None, e))?;
-    Ok(store.save_visit_draft(&elder, &draft, Utc::now())?)
+    Ok(store.save_visit_draft(&elder, &draft, state.now())?)
 }
 
 /// The draft kept for an elder, if any (a draft this build cannot read counts as none).

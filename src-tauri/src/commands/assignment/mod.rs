@@ -5,14 +5,12 @@
 pub mod plan;
 pub mod plot;
 
-use super::today;
 use crate::dto::{
     AssignArgs, AssignmentView, ElderRef, MovedLine, PlanArgs, PlanPick, PlanView, ReachMap, StintLine,
 };
 use crate::error::{AppError, AppResult};
 use crate::parse;
 use crate::state::AppState;
-use chrono::Utc;
 use shouwang_core::helper::HelperId;
 use shouwang_core::store::{ElderFilter, Moved, Store};
 use std::collections::BTreeMap;
@@ -27,15 +25,15 @@ pub fn helper_names(store: &Store) -> AppResult<BTreeMap<String, String>> {
 pub type ElderNames = BTreeMap<String, (String, String, Option<String>)>;
 
 /// Every elder the device sees (archived too) by id: (name, address, phone).
-pub fn elder_names(store: &Store) -> AppResult<ElderNames> {
+pub fn elder_names(store: &Store, today: chrono::NaiveDate) -> AppResult<ElderNames> {
     let filter = ElderFilter { any_status: true, ..ElderFilter::default() };
-    let rows = store.list(&filter, today())?;
+    let rows = store.list(&filter, today)?;
     Ok(rows.into_iter().map(|r| (r.id.to_string(), (r.name, r.address, r.phone))).collect())
 }
 
 /// The elders whose helper changed, with their names.
-pub fn moved_lines(moved: Vec<Moved>, store: &Store) -> AppResult<Vec<MovedLine>> {
-    let names = elder_names(store)?;
+pub fn moved_lines(moved: Vec<Moved>, store: &Store, today: chrono::NaiveDate) -> AppResult<Vec<MovedLine>> {
+    let names = elder_names(store, today)?;
     Ok(moved
         .into_iter()
         .map(|m| MovedLine {
@@ -50,13 +48,13 @@ pub fn moved_lines(moved: Vec<Moved>, store: &Store) -> AppResult<Vec<MovedLine>
 /// The assignment plot: homes on a local plane in metres, reach circles, assignments, remote elders.
 #[tauri::command]
 pub async fn reach_map(state: State<'_, AppState>) -> AppResult<ReachMap> {
-    plot::reach_map_of(&*state.open().await?)
+    plot::reach_map_of(&*state.open().await?, state.today())
 }
 
 /// A balanced assignment by walking reach, for review (nothing written).
 #[tauri::command]
 pub async fn suggest_assignment(state: State<'_, AppState>, args: PlanArgs) -> AppResult<PlanView> {
-    plan::plan_view(&*state.open().await?, args.keep_existing)
+    plan::plan_view(&*state.open().await?, args.keep_existing, state.today())
 }
 
 /// Applies the reviewed plan in one transaction; refused (nothing written) when the plan core makes
@@ -76,8 +74,8 @@ pub async fn apply_assignment(state: State<'_, AppState>, args: PlanArgs) -> App
             "the plan changed since it was reviewed: suggest it again",
         ));
     }
-    let moved = store.apply_plan(&plan, Utc::now())?;
-    let lines = moved_lines(moved, &store)?;
+    let moved = store.apply_plan(&plan, state.now())?;
+    let lines = moved_lines(moved, &store, state.today())?;
     drop(store);
     state.sync_soon();
     Ok(lines)
@@ -88,8 +86,8 @@ pub async fn apply_assignment(state: State<'_, AppState>, args: PlanArgs) -> App
 pub async fn assign(state: State<'_, AppState>, args: AssignArgs) -> AppResult<Option<MovedLine>> {
     let mut store = state.open().await?;
     let (elder, helper) = (parse::elder("elder", &args.elder)?, parse::helper("helper", &args.helper)?);
-    let moved = store.assign(&elder, &helper, &args.reason, Utc::now())?;
-    let line = moved_lines(moved.into_iter().collect(), &store)?.pop();
+    let moved = store.assign(&elder, &helper, &args.reason, state.now())?;
+    let line = moved_lines(moved.into_iter().collect(), &store, state.today())?.pop();
     drop(store);
     state.sync_soon();
     Ok(line)

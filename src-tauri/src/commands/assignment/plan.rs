@@ -8,11 +8,11 @@ use shouwang_core::store::Store;
 use std::collections::BTreeMap;
 
 /// A suggested assignment with names, the helper before and the loads before and after.
-pub fn plan_view(store: &Store, keep_existing: bool) -> AppResult<PlanView> {
+pub fn plan_view(store: &Store, keep_existing: bool, today: chrono::NaiveDate) -> AppResult<PlanView> {
     let plan = store.suggest_assignment(keep_existing)?;
     let (_, _, current) = store.reach_inputs()?;
     let helpers = helper_names(store)?;
-    let elders = elder_names(store)?;
+    let elders = elder_names(store, today)?;
     let name_of = |id: &str| helpers.get(id).cloned().unwrap_or_default();
     let proposals: Vec<ProposalLine> = plan
         .proposals

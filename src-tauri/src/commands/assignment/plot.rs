@@ -19,7 +19,7 @@ pub fn project(origin: Position, p: Position) -> (f64, f64) {
 }
 
 /// Builds the plot from core's reach inputs.
-pub fn reach_map_of(store: &Store) -> AppResult<ReachMap> {
+pub fn reach_map_of(store: &Store, today: chrono::NaiveDate) -> AppResult<ReachMap> {
     let walk = store.walk();
     let (elders, helpers, current) = store.reach_inputs()?;
     let homes: Vec<Position> =
@@ -40,7 +40,7 @@ pub fn reach_map_of(store: &Store) -> AppResult<ReachMap> {
     };
     let rows: BTreeMap<String, HelperRow> =
         store.helpers()?.into_iter().map(|h| (h.id.to_string(), h)).collect();
-    let names = elder_names(store)?;
+    let names = elder_names(store, today)?;
     let map_helpers = helpers
         .iter()
         .map(|h| {

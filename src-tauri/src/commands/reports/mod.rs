@@ -21,7 +21,7 @@ use tauri::{AppHandle, Runtime, State};
 #[tauri::command]
 pub async fn summary_table(state: State<'_, AppState>, args: SummaryQuery) -> AppResult<SummaryTable> {
     let store = state.open().await?;
-    let (table, layout) = summary::compute_summary(&store, &args)?;
+    let (table, layout) = summary::compute_summary(&store, &args, state.today())?;
     Ok(summary::summary_view(&table, &layout))
 }
 
@@ -32,7 +32,7 @@ pub async fn export_summary<R: Runtime>(
     state: State<'_, AppState>,
     args: SummaryExport,
 ) -> AppResult<SavedFile> {
-    let (table, layout) = summary::compute_summary(&*state.open().await?, &args.query)?;
+    let (table, layout) = summary::compute_summary(&*state.open().await?, &args.query, state.today())?;
     let stem = format!("附件2汇总表-{}{}-{}", table.unit_name, table.unit, table.date);
     let path = files::free_path(&files::export_dir(&app)?, &stem, args.format.extension());
     export::write(&table, &layout, &path).map_err(|e| AppError::failed(Some("file"), e))?;
@@ -43,7 +43,7 @@ pub async fn export_summary<R: Runtime>(
 #[tauri::command]
 pub async fn monthly_progress(state: State<'_, AppState>, args: ProgressQuery) -> AppResult<ProgressReport> {
     let store = state.open().await?;
-    let (report, on) = progress::compute_progress(&store, args.month.as_deref())?;
+    let (report, on) = progress::compute_progress(&store, args.month.as_deref(), state.today())?;
     Ok(progress::progress_view(&report, on, store.registry()))
 }
 
@@ -55,7 +55,7 @@ pub async fn export_progress<R: Runtime>(
     args: ProgressExport,
 ) -> AppResult<SavedFile> {
     let store = state.open().await?;
-    let (report, _) = progress::compute_progress(&store, args.query.month.as_deref())?;
+    let (report, _) = progress::compute_progress(&store, args.query.month.as_deref(), state.today())?;
     let registry = store.registry().clone();
     drop(store);
     let bytes = match args.format {

@@ -1,7 +1,6 @@
 //! The monthly progress report: each elder's and helper's month gathered from the store and added up
 //! by core's `progress`, laid out as the UI shows it. (The lead moves this computation into core.)
 
-use super::super::today;
 use crate::dto::{ProgressLine, ProgressReport};
 use crate::error::AppResult;
 use crate::parse;
@@ -11,10 +10,14 @@ use shouwang_core::store::{Store, VisitFilter};
 
 /// Each elder's and helper's month gathered from the store, added up with core; the date the
 /// overdue counts are taken on.
-pub fn compute_progress(store: &Store, month: Option<&str>) -> AppResult<(progress::Progress, NaiveDate)> {
-    let start = parse::month(month, today())?;
+pub fn compute_progress(
+    store: &Store,
+    month: Option<&str>,
+    today: NaiveDate,
+) -> AppResult<(progress::Progress, NaiveDate)> {
+    let start = parse::month(month, today)?;
     let next = start.checked_add_months(chrono::Months::new(1)).expect("a later month");
-    let on = today().min(next.pred_opt().expect("a day before"));
+    let on = today.min(next.pred_opt().expect("a day before"));
     let china = shouwang_core::time::china();
     let at = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(china).single().map(|t| t.to_utc())

@@ -1,7 +1,6 @@
 //! The summary table 附件2: its layout, unit and date chosen, computed by core's `report` over every
 //! elder under the unit, laid out as the UI draws it. (The lead moves this computation into core.)
 
-use super::super::today;
 use crate::dto::{CheckLine, SummaryLine, SummaryQuery, SummaryTable};
 use crate::error::{AppError, AppResult};
 use crate::parse;
@@ -42,7 +41,11 @@ pub fn unit_within(store: &Store, unit: Option<&str>) -> AppResult<UnitCode> {
 }
 
 /// Computes the table on the store (the caller holds the lock).
-pub fn compute_summary(store: &Store, q: &SummaryQuery) -> AppResult<(report::Summary, Layout)> {
+pub fn compute_summary(
+    store: &Store,
+    q: &SummaryQuery,
+    today: chrono::NaiveDate,
+) -> AppResult<(report::Summary, Layout)> {
     let registry = store.registry().clone();
     let layout = choose_layout(q.layout.as_deref(), &registry.policy)?;
     let mut policy = Policy::builtin(&layout.policy).ok_or_else(|| {
@@ -54,7 +57,7 @@ pub fn compute_summary(store: &Store, q: &SummaryQuery) -> AppResult<(report::Su
         )
     })?;
     let unit = unit_within(store, q.unit.as_deref())?;
-    let date = parse::date_opt("date", q.date.as_deref())?.unwrap_or_else(today);
+    let date = parse::date_opt("date", q.date.as_deref())?.unwrap_or(today);
     if q.cutoff.as_deref().is_some_and(|c| !c.trim().is_empty()) {
         let date = parse::date_opt("cutoff", q.cutoff.as_deref())?.unwrap_or(date);
         policy.age_cutoff = AgeCutoff::FixedDate { date };
