@@ -161,8 +161,7 @@ impl AppError {
 
 impl From<Refused> for AppError {
     fn from(r: Refused) -> AppError {
-        let (zh, en) = both(&r.to_string());
-        AppError::new(ErrorKind::Forbidden, None, zh, en)
+        AppError::new(ErrorKind::Forbidden, None, r.zh(), r.en())
     }
 }
 
@@ -224,6 +223,7 @@ impl From<LedgerError> for AppError {
     fn from(e: LedgerError) -> AppError {
         match e {
             LedgerError::Io(_) | LedgerError::Export(_) => AppError::failed(Some("file"), e),
+            LedgerError::Refused(r) => r.into(),
             _ => {
                 let (zh, en) = both(&e.to_string());
                 AppError::field("file", "format", zh, en)

@@ -142,6 +142,19 @@ pub struct Break {
     pub source: String,
 }
 
+impl BreakKind {
+    /// What is wrong, in English, as the audit screen says it.
+    pub fn en(self) -> &'static str {
+        match self {
+            BreakKind::Edited => "the entry was edited",
+            BreakKind::Missing => "entries before it are missing (deleted)",
+            BreakKind::Unlinked => "it does not link to the entry before it",
+            BreakKind::Differs => "the synced copy and the local log disagree",
+            BreakKind::Unreadable => "the entry cannot be read",
+        }
+    }
+}
+
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

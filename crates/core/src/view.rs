@@ -60,6 +60,11 @@ crate::elder::choice! {
         Audit = "audit" / "审计日志",
         /// Export everything held on one elder (PIPL 查阅复制权).
         ExportElder = "export_elder" / "导出个人信息",
+        /// Erase an elder on request: a committee device holding the village's root key.
+        EraseElder = "erase_elder" / "删除老人信息（须持本村根密钥）",
+        /// Issue, rotate or revoke the village's keys, list the devices' keys: a committee device
+        /// holding the village's root key.
+        VillageKeys = "village_keys" / "管理本村密钥（须持本村根密钥）",
     }
 }
 
@@ -79,12 +84,24 @@ pub struct Viewer {
 
 /// An operation the viewer's role may not perform, or an elder it may not see. Nothing was read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}设备无权进行「{}」 / a {} device may not {}", .role.zh(), .operation.zh(), .role.code(), .operation.en())]
+#[error("{} / {}", self.zh(), self.en())]
 pub struct Refused {
     /// The viewer's role.
     pub role: Role,
     /// What it asked for.
     pub operation: Operation,
+}
+
+impl Refused {
+    /// The refusal in Chinese, as the app shows it.
+    pub fn zh(&self) -> String {
+        format!("{}设备无权进行「{}」", self.role.zh(), self.operation.zh())
+    }
+
+    /// The refusal in English.
+    pub fn en(&self) -> String {
+        format!("a {} device may not {}", self.role.code(), self.operation.en())
+    }
 }
 
 impl Operation {
@@ -108,6 +125,8 @@ impl Operation {
             Operation::RecordConsent => "record or withdraw this elder's consent",
             Operation::Audit => "read the audit log",
             Operation::ExportElder => "export an elder's data",
+            Operation::EraseElder => "erase an elder (with the village's root key)",
+            Operation::VillageKeys => "manage the village's keys (with the village's root key)",
         }
     }
 
@@ -127,6 +146,8 @@ impl Operation {
                 | Operation::Audit
                 | Operation::ExportElder
                 | Operation::RecordConsent
+                | Operation::EraseElder
+                | Operation::VillageKeys
         )
     }
 }

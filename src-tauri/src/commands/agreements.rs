@@ -48,12 +48,14 @@ pub async fn get_agreement(state: State<'_, AppState>, args: AgreementRef) -> Ap
 /// be filed).
 #[tauri::command]
 pub async fn check_agreement(state: State<'_, AppState>, args: AgreementForm) -> AppResult<Vec<FieldError>> {
-    state.open().await?;
-    match checked(&args) {
-        Ok(_) => Ok(Vec::new()),
-        Err(e) if e.kind == ErrorKind::Invalid => Ok(e.violations),
-        Err(e) => Err(e),
-    }
+    let store = state.open().await?;
+    let mut agreement = match args.to_agreement() {
+        Ok(a) => a,
+        Err(e) if e.kind == ErrorKind::Invalid => return Ok(e.violations),
+        Err(e) => return Err(e),
+    };
+    let problems = store.check_agreement(&mut agreement)?;
+    Ok(form_fields(AppError::problems(&problems)).violations)
 }
 
 /// Files a signed agreement (附件3 or 附件4) for the elder it names; a refused one writes nothing.

@@ -18,6 +18,7 @@ use tauri::State;
 #[tauri::command]
 pub async fn issue_enrolment(state: State<'_, AppState>, args: IssueArgs) -> AppResult<IssuedCode> {
     let store = state.open().await?;
+    store.require_village_keys()?;
     let Some(enrolment) = store.sync_state()? else {
         return Err(AppError::new(
             ErrorKind::Refused,

@@ -79,7 +79,7 @@ pub async fn export_ledger<R: Runtime>(
 ) -> AppResult<SavedFile> {
     let store = state.open().await?;
     let registry = store.registry().clone();
-    let elders = store.elders_under(&registry.unit)?;
+    let elders = store.ledger_elders(state.now())?;
     drop(store);
     let stem = format!("信息台账-{}{}-{}", registry.name, registry.unit, state.today());
     let path = files::free_path(&files::export_dir(&app)?, &stem, args.format.extension());

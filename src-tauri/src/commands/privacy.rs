@@ -7,7 +7,7 @@ use super::files;
 use crate::dto::{
     AuditBreak, AuditLine, AuditQuery, ConsentForm, ConsentView, ElderRef, EraseArgs, SavedFile, WithdrawArgs,
 };
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::{AppError, AppResult};
 use crate::parse;
 use crate::state::AppState;
 use shouwang_core::consent::Withdrawal;
@@ -67,15 +67,7 @@ pub async fn export_elder_data<R: Runtime>(
 pub async fn erase_elder(state: State<'_, AppState>, args: EraseArgs) -> AppResult<()> {
     let mut store = state.open().await?;
     let id = parse::elder("id", &args.id)?;
-    if args.confirm_name.trim() != store.card(&id)?.name {
-        return Err(AppError::new(
-            ErrorKind::Invalid,
-            Some("confirm_name"),
-            "输入的姓名与老人姓名不一致",
-            "the name typed does not match the elder's",
-        ));
-    }
-    store.erase_elder(&id, &args.reason, state.now())?;
+    store.erase_elder_named(&id, &args.confirm_name, &args.reason, state.now())?;
     drop(store);
     state.sync_soon();
     Ok(())

@@ -9,7 +9,6 @@ use crate::error::{AppError, AppResult, ErrorKind, FieldError};
 use crate::parse;
 use crate::state::AppState;
 use shouwang_core::store::{ElderFilter, Error as StoreError};
-use shouwang_core::validate::{self, Context};
 use tauri::State;
 
 /// The registry list with search, filters and order (the elders this device's role sees).
@@ -48,9 +47,7 @@ pub async fn validate_elder(state: State<'_, AppState>, args: ElderForm) -> AppR
         Err(e) if e.kind == ErrorKind::Invalid => return Ok(e.violations),
         Err(e) => return Err(e),
     };
-    let found =
-        validate::validate_elder(&mut elder, &Context::new(unit, state.today())).unwrap_or_else(|all| all);
-    Ok(found.iter().map(FieldError::from).collect())
+    Ok(store.check_elder(&mut elder, state.now())?.iter().map(FieldError::from).collect())
 }
 
 /// Registers a new elder or saves an edit; a rejected record writes nothing. Wakes the sync loop.

@@ -175,14 +175,7 @@ impl From<Break> for AuditBreak {
             device: b.device,
             seq: u32::try_from(b.seq).unwrap_or(u32::MAX),
             message: b.what.zh().to_string(),
-            en: match b.what.code() {
-                "edited" => "the entry was edited",
-                "missing" => "entries before it are missing (deleted)",
-                "unlinked" => "it does not link to the entry before it",
-                "differs" => "the synced copy and the local log disagree",
-                _ => "the entry cannot be read",
-            }
-            .to_string(),
+            en: b.what.en().to_string(),
             source: b.source,
         }
     }

@@ -70,6 +70,9 @@ pub enum LedgerError {
     /// Writing failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// This device's role may not import into the registry.
+    #[error(transparent)]
+    Refused(#[from] crate::view::Refused),
 }
 
 /// Reads a ledger file (`.xlsx` or `.csv`), the named sheet or the first.
@@ -257,6 +260,7 @@ pub struct ImportContext {
 
 /// Plans the import of `sheet` into `store`: maps, validates and matches every row; writes nothing.
 pub fn plan(sheet: &Sheet, store: &Store, ctx: &ImportContext) -> Result<ImportPlan, LedgerError> {
+    store.viewer().require(crate::view::Operation::EditRegistry)?;
     let mut map: BTreeMap<Col, usize> = BTreeMap::new();
     let mut ignored = Vec::new();
     for (i, h) in sheet.headings.iter().enumerate() {

@@ -142,6 +142,13 @@ pub(super) fn project_agreements(conn: &Connection, elder: &ElderId, loaded: &Lo
 }
 
 impl Store {
+    /// What filing `a` would find, without filing: every problem [`agreement::validate`] reports.
+    /// Office only, as agreements are (they hold the family's ID numbers).
+    pub fn check_agreement(&self, a: &mut Agreement) -> Result<Vec<agreement::Problem>> {
+        self.require(crate::view::Operation::Agreements)?;
+        Ok(agreement::validate(a).err().unwrap_or_default())
+    }
+
     fn agreement_elder(&self, id: &str) -> Result<ElderId> {
         let elder: Option<String> = self
             .conn

@@ -50,6 +50,14 @@ impl Store {
         keyed_id(&self.conn, &self.registry.unit, &self.registry.unit, id_number)
     }
 
+    /// What saving `elder` from the form would find, without saving: every violation (warnings too),
+    /// checked as [`Store::add_elder`] checks on this registry's unit and `now`'s day. Office only, as
+    /// registering is.
+    pub fn check_elder(&self, elder: &mut Elder, now: DateTime<Utc>) -> Result<Vec<Violation>> {
+        self.require(Operation::EditRegistry)?;
+        Ok(validate_elder(elder, &self.context(now, false)).unwrap_or_else(|all| all))
+    }
+
     /// Registers a new elder from the form. Refuses an ID number already in the registry.
     pub fn add_elder(&mut self, elder: Elder, now: DateTime<Utc>) -> Result<Saved> {
         self.add(elder, now, false)

@@ -7,6 +7,7 @@ use super::{Error, Result, Store};
 use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
 use crate::keys::What;
+use crate::view::Operation;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -95,12 +96,34 @@ pub(super) fn read_erasure(bytes: &[u8]) -> (String, String) {
 }
 
 impl Store {
+    /// [`Store::erase_elder`] after the screen's confirmation: `typed_name` (what the committee member
+    /// typed) must be the elder's name, or nothing is erased (`confirm_name`). A device that may not
+    /// erase is refused before the name is compared.
+    pub fn erase_elder_named(
+        &mut self,
+        elder: &ElderId,
+        typed_name: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.require(Operation::EraseElder)?;
+        if typed_name.trim() != self.read_elder(elder)?.name {
+            return Err(Error::Field {
+                field: "confirm_name".into(),
+                zh: "输入的姓名与老人姓名不一致".into(),
+                en: "the name typed does not match the elder's".into(),
+            });
+        }
+        self.erase_elder(elder, reason, now)
+    }
+
     /// Erases an elder on request (committee only): in one transaction destroys the elder's key `k_E`,
     /// deletes every document, projection row, draft, held and queued change of the elder, records the
     /// erasure (id, date, reason: no personal data) and queues an erasure to the elder's `keyring`
     /// document, which every office device applies as it syncs and on which the relay drops what it
     /// holds of the elder. `reason` is required (e.g. 本人申请删除).
     pub fn erase_elder(&mut self, elder: &ElderId, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        self.require(Operation::EraseElder)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Error::Field {
@@ -111,13 +134,10 @@ impl Store {
         }
         let space = self.key_space();
         let stamp = now.to_rfc3339();
+        let refused = self.viewer().refuse(Operation::EraseElder);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !holds_root(&tx, &space)? {
-            return Err(Error::Field {
-                field: "role".into(),
-                zh: "只有村委会设备可以删除老人的信息".into(),
-                en: "only a committee device erases an elder".into(),
-            });
+            return Err(Error::Refused(refused));
         }
         let known: i64 =
             tx.query_row("SELECT count(*) FROM documents WHERE elder_id = ?1", [elder.as_str()], |r| {

@@ -6,6 +6,7 @@ use crate::doc::{DocId, DocKind};
 use crate::elder::ElderId;
 use crate::keys::{self, Alg, GenerationKey, Key, KeyBundle, Level, Sealer, What};
 use crate::role::Role;
+use crate::view::Operation;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -380,6 +381,18 @@ impl Store {
         Ok(())
     }
 
+    /// Refuses unless this store may issue, rotate and revoke the village's keys: it holds the root of
+    /// its space (a committee device). Ask before anything else is done for a new device (a code
+    /// fetched from the relay, a form filled).
+    pub fn require_village_keys(&self) -> Result<()> {
+        self.require(Operation::VillageKeys)?;
+        if holds_root(&self.conn, &self.key_space())? {
+            Ok(())
+        } else {
+            Err(Error::Refused(self.viewer().refuse(Operation::VillageKeys)))
+        }
+    }
+
     /// What this store holds per space (ciphers, generations, key ids; never a secret).
     pub fn keys_summary(&self) -> Result<Vec<KeySpace>> {
         let spaces: Vec<(String, String, String, bool, Option<String>)> = self
@@ -421,14 +434,8 @@ impl Store {
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<KeyBundle> {
+        self.require_village_keys()?;
         let space = self.key_space();
-        if !holds_root(&self.conn, &space)? {
-            return Err(field(
-                "role",
-                "只有持有本村根密钥的村委会设备可以签发密钥",
-                "only a committee device holding the village's root key issues key bundles",
-            ));
-        }
         if role == Role::Family && elder.is_none() {
             return Err(field("elder", "家属设备的密钥须指定老人", "a family device's keys name its elder"));
         }
@@ -554,15 +561,13 @@ impl Store {
     /// store issued and did not revoke gets a key package (a family phone: its elder's card key only).
     /// Old generations are kept to open old envelopes. Returns the new generation.
     pub fn rotate_keys(&mut self, now: DateTime<Utc>) -> Result<u32> {
+        self.require_village_keys()?;
         let space = self.key_space();
         let stamp = now.to_rfc3339();
+        let refused = self.viewer().refuse(Operation::VillageKeys);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !holds_root(&tx, &space)? {
-            return Err(field(
-                "role",
-                "只有持有本村根密钥的村委会设备可以轮换密钥",
-                "only a committee device holding the village's root key rotates keys",
-            ));
+            return Err(Error::Refused(refused));
         }
         let alg = space_alg(&tx, &space)?;
         let next: u32 = tx.query_row(
@@ -610,6 +615,7 @@ impl Store {
     /// Revokes a device key this store issued: it gets no key package at the next rotation. Rotate after
     /// revoking, or the device still reads what is sealed with the current generation.
     pub fn revoke_device_key(&mut self, key_id: &str, now: DateTime<Utc>) -> Result<()> {
+        self.require_village_keys()?;
         let n = self.conn.execute(
             "UPDATE device_keys SET revoked_at = coalesce(revoked_at, ?2) WHERE key_id = ?1",
             (key_id.trim().to_ascii_lowercase(), now.to_rfc3339()),

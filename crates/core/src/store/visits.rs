@@ -532,6 +532,7 @@ impl Store {
 
     /// The draft for `elder`, if one is saved.
     pub fn visit_draft(&self, elder: &ElderId) -> Result<Option<Value>> {
+        self.see_elder(elder, Operation::Visits)?;
         let text: Option<String> = self
             .conn
             .query_row("SELECT data FROM visit_drafts WHERE elder_id = ?1", [elder.as_str()], |r| r.get(0))

@@ -335,3 +335,73 @@ fn an_office_desktop_handed_to_a_helper_narrows_to_their_view() {
     office.store.clear_viewer();
     assert_eq!(office.store.list(&all, day("2026-11-20")).unwrap().len(), 6);
 }
+
+#[test]
+fn a_helpers_tablet_is_refused_the_offices_checks_keys_erasure_and_ledger_by_role() {
+    let office = office();
+    let (_, mut helper) = device_copy(&office, Role::Helper, Some(&office.chen), None);
+    let mine = office.elders[0].clone();
+    // The copy holds the office's key tables: the refusal is the role's, not only a missing key.
+    let mut record = office.store.elder(&mine).unwrap();
+    refused(helper.check_elder(&mut record, now()), Operation::EditRegistry);
+    refused(helper.check_agreement(&mut sample(Kind::SelfCare)), Operation::Agreements);
+    refused(helper.ledger_elders(now()), Operation::LedgerExport);
+    let sheet =
+        shouwang_core::ledger::read_csv("姓名,性别,出生日期\n王秀英,女,1948-03-05\n".as_bytes()).unwrap();
+    let ctx = shouwang_core::ledger::ImportContext {
+        unit: office.store.registry().unit.clone(),
+        policy: shouwang_core::policy::Policy::builtin("sichuan").unwrap(),
+        today: day("2026-11-20"),
+    };
+    match shouwang_core::ledger::plan(&sheet, &helper, &ctx) {
+        Err(shouwang_core::ledger::LedgerError::Refused(r)) => {
+            assert_eq!(r.operation, Operation::EditRegistry)
+        }
+        other => panic!("a helper's import should be refused, got {:?}", other.map(|p| p.rows.len())),
+    }
+    refused(helper.require_village_keys(), Operation::VillageKeys);
+    refused(
+        helper.issue_key_bundle(Role::Family, Some(&mine), None, "家属手机", now()),
+        Operation::VillageKeys,
+    );
+    refused(helper.rotate_keys(now()), Operation::VillageKeys);
+    refused(helper.revoke_device_key("0123456789abcdef", now()), Operation::VillageKeys);
+    refused(helper.erase_elder(&mine, "本人申请删除", now()), Operation::EraseElder);
+    refused(helper.erase_elder_named(&mine, &office.names[0], "本人申请删除", now()), Operation::EraseElder);
+    // Its own elder's draft is its own; another helper's elder's is not read.
+    refused(helper.visit_draft(&office.elders[4]), Operation::Visits);
+    assert_eq!(helper.visit_draft(&mine).unwrap(), None);
+}
+
+#[test]
+fn the_office_checks_without_saving_and_its_ledger_export_is_audited() {
+    let mut office = office();
+    let first = office.elders[0].clone();
+    let mut record = office.store.elder(&first).unwrap();
+    let phone = record.phone.clone();
+    // Ten digits: a digit short of a mobile number.
+    record.phone = Some("1381234567".into());
+    let found = office.store.check_elder(&mut record, now()).unwrap();
+    assert!(found.iter().any(|v| v.field == "phone"), "{found:?}");
+    assert_eq!(office.store.elder(&first).unwrap().phone, phone, "a check saves nothing");
+    let mut agreement = sample(Kind::SelfCare);
+    assert!(office.store.check_agreement(&mut agreement).unwrap().is_empty());
+
+    let before = office.store.audit_log(None).unwrap().len();
+    assert_eq!(office.store.ledger_elders(now()).unwrap().len(), 6);
+    let log = office.store.audit_log(None).unwrap();
+    assert_eq!(log.len(), before + 1);
+    let entry = log.last().unwrap();
+    assert_eq!(entry.action, shouwang_core::audit::Action::Export);
+    assert!(entry.elder.is_none() && entry.fields.iter().any(|f| f == "id_number"), "{entry:?}");
+
+    // The erasure's confirmation: a name typed wrong (a namesake's surname) erases nothing.
+    let wrong = format!("{}某", office.names[0]);
+    match office.store.erase_elder_named(&first, &wrong, "本人申请删除", now()) {
+        Err(Error::Field { field, .. }) => assert_eq!(field, "confirm_name"),
+        other => panic!("a wrong name should be refused, got {other:?}"),
+    }
+    assert_eq!(office.store.elder(&first).unwrap().name, office.names[0]);
+    office.store.erase_elder_named(&first, &format!(" {} ", office.names[0]), "本人申请删除", now()).unwrap();
+    assert!(office.store.elder(&first).is_err());
+}
