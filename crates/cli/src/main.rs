@@ -4,11 +4,11 @@
 //! every command print machine-readable JSON (errors too, on standard error).
 
 mod args;
-mod care_args;
 mod commands;
+mod context;
 mod error;
 mod output;
-mod set;
+mod parse;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,12 +1,57 @@
-//! Printing results for people (Chinese labels first) and for scripts (`--json`).
+//! Printing results for people (Chinese labels first) and for scripts (`--json`): values, tables,
+//! times in China, errors, and print files (PDF or HTML).
 
-use crate::error::CliError;
+use crate::error::{field, CliError, Result};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use shouwang_core::division::UnitCode;
+use shouwang_core::print;
 use shouwang_core::store::Error;
+use std::path::Path;
 
 /// Prints `value` as pretty JSON on standard output.
 pub fn json<T: Serialize>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+}
+
+/// A time in China, `YYYY-MM-DD HH:MM`.
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&shouwang_core::time::china()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An RFC 3339 time (as the store's lists give it) in China, `YYYY-MM-DD HH:MM`; as given if it
+/// does not read.
+pub fn local(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339).map_or_else(|_| rfc3339.to_string(), |t| local_time(t.to_utc()))
+}
+
+/// The name of a unit's county in GB/T 2260.
+pub fn unit_name(unit: &UnitCode) -> String {
+    shouwang_core::division::full_name(unit.county_prefix())
+        .unwrap_or_else(|| "GB/T 2260 未收录 / not in GB/T 2260".into())
+}
+
+/// Writes `pages` (PDF, with the CJK `font`) or `html` to `out`, by its extension.
+pub fn write_print(
+    out: &Path,
+    font: &Path,
+    pages: impl FnOnce() -> Result<Vec<print::Page>>,
+    html: impl FnOnce() -> Result<String>,
+) -> Result<()> {
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let bytes = match ext.as_str() {
+        "pdf" => {
+            let font = print::Font::load(font)?;
+            print::pdf(&pages()?, &font)?
+        }
+        "html" | "htm" => html()?.into_bytes(),
+        _ => {
+            let (zh, en) = ("输出文件应以 .pdf 或 .html 结尾", "the output file must end in .pdf or .html");
+            return Err(field("out", zh, en).into());
+        }
+    };
+    std::fs::write(out, bytes)?;
+    Ok(())
 }
 
 /// Prints an error on standard error: every violation on its own line, naming the field, in Chinese

@@ -1,9 +1,10 @@
 //! `shouwang audit list [--elder ID]` and `shouwang audit verify`: the audit log 审计日志 of every
 //! device this office holds — who viewed or changed which sensitive field of which elder, when.
 
-use super::elder::elder_id;
-use super::{Ctx, Result};
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use crate::parse::elder_id;
 use clap::Subcommand;
 use shouwang_core::store::Error;
 

@@ -3,8 +3,8 @@
 //! enrolled with a relay) each card's QR code carries a fresh one-time code from the relay that enrols
 //! the family's device for that elder alone; with `--relay` and `--code`, a code made by the operator.
 
-use super::agreement::{print_error, write_print};
-use super::{Ctx, Result};
+use crate::context::Ctx;
+use crate::error::{field, Result};
 use crate::output;
 use clap::Subcommand;
 use shouwang_core::card::{split_services, ContactCard, Enrolment};
@@ -51,10 +51,12 @@ pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
     let mut store = ctx.open()?;
     // With --enrol: the relay and this device's token, and a runtime to ask for each card's code.
     let asker = if enrol {
-        let state = store.sync_state()?.ok_or_else(|| shouwang_core::store::Error::Field {
-            field: "enrol".into(),
-            zh: "本设备尚未登记到中继（先运行 enroll）".into(),
-            en: "this device is not enrolled with a relay (run `enroll` first)".into(),
+        let state = store.sync_state()?.ok_or_else(|| {
+            field(
+                "enrol",
+                "本设备尚未登记到中继（先运行 enroll）",
+                "this device is not enrolled with a relay (run `enroll` first)",
+            )
         })?;
         let client = shouwang_sync::Relay::new(&state.relay, Some(state.token.clone()))?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -66,10 +68,8 @@ pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
     let org = store.org()?;
     let mut cards = Vec::new();
     for id in &elders {
-        let id: ElderId = id.parse().map_err(|_| shouwang_core::store::Error::Field {
-            field: "elder".into(),
-            zh: format!("{id:?} 不是老人编号"),
-            en: format!("{id:?} is not an elder id"),
+        let id: ElderId = id.parse().map_err(|_| {
+            field("elder", format!("{id:?} 不是老人编号"), format!("{id:?} is not an elder id"))
         })?;
         let elder = store.elder(&id)?;
         let helper = match store.assignment(&id)?.helper {
@@ -97,11 +97,11 @@ pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
         cards.push(card);
     }
     let layout = if sheet { Layout::A4Sheet } else { Layout::A6 };
-    write_print(
+    output::write_print(
         &out,
         &font,
-        || print::card_pages(&cards, layout).map_err(print_error),
-        || print::card_html(&cards, layout).map_err(print_error),
+        || Ok(print::card_pages(&cards, layout)?),
+        || Ok(print::card_html(&cards, layout)?),
     )?;
     if ctx.json {
         output::json(&serde_json::json!({ "out": out, "enrolments": issued }));

@@ -1,9 +1,10 @@
 //! `shouwang consent add|withdraw|list`: an elder's consents 知情同意 (PIPL 第29条), who gave them, how,
 //! when, for what, and their withdrawal.
 
-use super::elder::elder_id;
-use super::{choice_arg, date_arg, Ctx, Result};
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use crate::parse::{self, elder_id, Parsed};
 use clap::Subcommand;
 use shouwang_core::consent::{Consent, Giver, Method, Purpose, Withdrawal};
 
@@ -60,19 +61,19 @@ pub fn run(ctx: &Ctx, cmd: ConsentCommand) -> Result<()> {
     match cmd {
         ConsentCommand::Add { elder, by, name, relation, method, purposes, on } => {
             let elder = elder_id(&elder)?;
-            let given_by = choice_arg("by", &by, Giver::parse, Giver::codes())?;
-            let method = choice_arg("method", &method, Method::parse, Method::codes())?;
+            let given_by = parse::choice("by", &by, Giver::parse, Giver::codes())?;
+            let method = parse::choice("method", &method, Method::parse, Method::codes())?;
             let purposes = purposes
                 .iter()
-                .map(|p| choice_arg("purposes", p, Purpose::parse, Purpose::codes()))
-                .collect::<Result<_>>()?;
+                .map(|p| parse::choice("purposes", p, Purpose::parse, Purpose::codes()))
+                .collect::<Parsed<_>>()?;
             let c = Consent {
                 id: String::new(),
                 given_by,
                 relative_name: name,
                 relation,
                 method,
-                on: date_arg("on", on.as_deref(), ctx.today())?,
+                on: parse::date("on", on.as_deref(), ctx.today())?,
                 purposes,
                 withdrawn: None,
             };
@@ -86,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCommand) -> Result<()> {
         }
         ConsentCommand::Withdraw { elder, consent, by, on } => {
             let elder = elder_id(&elder)?;
-            let w = Withdrawal { on: date_arg("on", on.as_deref(), ctx.today())?, by };
+            let w = Withdrawal { on: parse::date("on", on.as_deref(), ctx.today())?, by };
             let c = store.withdraw_consent(&elder, &consent, w, ctx.now)?;
             if ctx.json {
                 output::json(&c);

@@ -1,13 +1,11 @@
-//! `keys bundle|import|show|rotate|revoke` and `elder erase`: the end-to-end keys of this device
+//! `keys bundle|import|show|rotate|revoke`: the end-to-end keys of this device
 //! (`shouwang_core::keys`). Bundles are printed for the enrolment QR code and never logged.
 
-use super::elder::elder_id as elder_id_arg;
-use super::{Ctx, Result};
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use crate::parse::{self, elder_id};
 use clap::Subcommand;
-use shouwang_core::keys::Alg;
-use shouwang_core::role::Role;
-use shouwang_core::store::Error;
 
 /// `shouwang keys …`
 #[derive(Debug, Subcommand)]
@@ -43,44 +41,13 @@ pub enum KeysCommand {
     },
 }
 
-fn role_arg(role: &str) -> Result<Role> {
-    Role::parse(role).ok_or_else(|| {
-        Error::Field {
-            field: "role".into(),
-            zh: "角色应为 helper、family、committee 或 township".into(),
-            en: "the role is one of helper, family, committee, township".into(),
-        }
-        .into()
-    })
-}
-
-/// Parses `--cipher` (xchacha20poly1305 or sm4-gcm).
-pub fn cipher_arg(name: &str) -> Result<Alg> {
-    Alg::parse(name.trim()).ok_or_else(|| {
-        Error::Field {
-            field: "cipher".into(),
-            zh: "加密算法应为 xchacha20poly1305 或 sm4-gcm".into(),
-            en: "the cipher is xchacha20poly1305 or sm4-gcm".into(),
-        }
-        .into()
-    })
-}
-
-/// `init --cipher`: chooses the new registry's cipher.
-pub fn set_cipher(ctx: &Ctx, cipher: Option<&str>) -> Result<()> {
-    if let Some(name) = cipher {
-        let alg = cipher_arg(name)?;
-        ctx.open()?.set_cipher(alg)?;
-    }
-    Ok(())
-}
-
+/// Runs `keys …`.
 pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
     let mut store = ctx.open()?;
     match cmd {
         KeysCommand::Bundle { role, elder, helper, label } => {
-            let role = role_arg(&role)?;
-            let elder = elder.as_deref().map(elder_id_arg).transpose()?;
+            let role = parse::role(&role)?;
+            let elder = elder.as_deref().map(elder_id).transpose()?;
             let bundle = store.issue_key_bundle(role, elder.as_ref(), helper.as_deref(), &label, ctx.now)?;
             if ctx.json {
                 output::json(&serde_json::json!({ "key_id": bundle.key_id, "bundle": bundle.to_text() }));
@@ -138,18 +105,6 @@ pub fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
                 println!("已吊销 / revoked {key_id}；请再运行 keys rotate / now run `keys rotate`");
             }
         }
-    }
-    Ok(())
-}
-
-/// `elder erase ID --reason …` (committee): crypto-shredding of one elder, here and everywhere it syncs.
-pub fn erase(ctx: &Ctx, id: &str, reason: &str) -> Result<()> {
-    let id = elder_id_arg(id)?;
-    ctx.open()?.erase_elder(&id, reason, ctx.now)?;
-    if ctx.json {
-        output::json(&serde_json::json!({ "erased": id }));
-    } else {
-        println!("已删除 / erased {id}：密钥已销毁，同步后各设备同样删除 / key destroyed; devices erase it as they sync");
     }
     Ok(())
 }

@@ -1,37 +1,44 @@
 //! `shouwang import` and `shouwang export`: the ledger (信息台账) in and out of Excel and CSV.
 
-use super::{Ctx, Result};
+use crate::context::Ctx;
+use crate::error::{field, Result};
 use crate::output;
-use shouwang_core::ledger::{self, Action, ImportContext, LedgerError};
+use clap::Args;
+use shouwang_core::ledger::{self, Action, ImportContext};
 use shouwang_core::policy::Policy;
 use shouwang_core::store::Error;
-use std::path::Path;
+use std::path::PathBuf;
 
-/// Turns a ledger error into the store's error kinds: unreadable files and bad input exit 2, I/O 1.
-pub(crate) fn ledger_error(e: LedgerError) -> Error {
-    match e {
-        LedgerError::Io(io) => Error::Io(io),
-        LedgerError::Export(shouwang_core::report::export::ExportError::Io(io)) => Error::Io(io),
-        other => {
-            let text = other.to_string();
-            let (zh, en) = text
-                .split_once(" / ")
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .unwrap_or((text.clone(), text));
-            Error::Field { field: "file".into(), zh, en }
-        }
-    }
+/// `shouwang import …`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file.
+    file: PathBuf,
+    /// Check every row and report; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The worksheet (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+/// `shouwang export …`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write.
+    file: PathBuf,
 }
 
 /// `shouwang import FILE [--dry-run] [--sheet NAME]`.
-pub fn import(ctx: &Ctx, file: &Path, dry_run: bool, sheet: Option<&str>) -> Result<()> {
+pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
+    let dry_run = a.dry_run;
     let mut store = ctx.open()?;
     let registry = store.registry().clone();
     let policy =
         Policy::builtin(&registry.policy).ok_or_else(|| Error::UnknownPolicy(registry.policy.clone()))?;
-    let sheet = ledger::read_file(file, sheet).map_err(ledger_error)?;
+    let sheet = ledger::read_file(&a.file, a.sheet.as_deref())?;
     let ictx = ImportContext { unit: registry.unit.clone(), policy, today: ctx.today() };
-    let plan = ledger::plan(&sheet, &store, &ictx).map_err(ledger_error)?;
+    let plan = ledger::plan(&sheet, &store, &ictx)?;
     let applied = if dry_run { None } else { Some(ledger::apply(&plan, &mut store, ctx.now)?) };
     if ctx.json {
         output::json(&serde_json::json!({
@@ -97,19 +104,20 @@ fn refused_rows(refused: usize, dry_run: bool) -> Result<()> {
     } else {
         ("其余行已导入", "the other rows were imported")
     };
-    Err(Error::Field {
-        field: "file".into(),
-        zh: format!("有 {refused} 行被拒绝（见上），{zh_done}"),
-        en: format!("{refused} rows were refused (listed above); {en_done}"),
-    }
+    Err(field(
+        "file",
+        format!("有 {refused} 行被拒绝（见上），{zh_done}"),
+        format!("{refused} rows were refused (listed above); {en_done}"),
+    )
     .into())
 }
 
 /// `shouwang export FILE`: every active elder of the registry, with the ledger's headings.
-pub fn export(ctx: &Ctx, file: &Path) -> Result<()> {
+pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    let file = &a.file;
     let store = ctx.open()?;
     let elders = store.elders_under(&store.registry().unit)?;
-    ledger::export(&elders, ctx.today(), file).map_err(ledger_error)?;
+    ledger::export(&elders, ctx.today(), file)?;
     let n = elders.iter().filter(|e| e.is_active()).count();
     if ctx.json {
         output::json(&serde_json::json!({ "file": file, "elders": n }));

@@ -1,9 +1,10 @@
 //! `shouwang risk check | assess | follow-up | list | history`: risk-level assessments 风险等级评估,
 //! checked without storing, or stored in the elder's history with the level passed on to the helpers.
 
-use super::elder::elder_id;
-use super::{date_arg, Ctx, Result};
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use crate::parse::{self, elder_id};
 use clap::Subcommand;
 use shouwang_core::risk::{assess, Assessment};
 use shouwang_core::store::{RiskEntry, RiskFilter};
@@ -111,7 +112,7 @@ pub fn run(ctx: &Ctx, cmd: RiskCommand) -> Result<()> {
     match cmd {
         RiskCommand::Check { elder, date } => {
             let id = elder_id(&elder)?;
-            let today = date_arg("date", date.as_deref(), ctx.today())?;
+            let today = parse::date("date", date.as_deref(), ctx.today())?;
             let store = ctx.open()?;
             let record = store.elder(&id)?;
             let rules = store.risk_rules();
@@ -125,7 +126,7 @@ pub fn run(ctx: &Ctx, cmd: RiskCommand) -> Result<()> {
             Ok(())
         }
         RiskCommand::Assess { elder, all, by, intervention, date } => {
-            let today = date_arg("date", date.as_deref(), ctx.today())?;
+            let today = parse::date("date", date.as_deref(), ctx.today())?;
             let mut store = ctx.open()?;
             let entries = if all {
                 store.assess_all_risk(&by, today, ctx.now)?
@@ -158,7 +159,7 @@ pub fn run(ctx: &Ctx, cmd: RiskCommand) -> Result<()> {
         }
         RiskCommand::FollowUp { elder, assessment, note, by, date } => {
             let id = elder_id(&elder)?;
-            let on = date_arg("date", date.as_deref(), ctx.today())?;
+            let on = parse::date("date", date.as_deref(), ctx.today())?;
             let mut store = ctx.open()?;
             let fid = store.follow_up_risk(&id, &assessment, on, &note, &by, ctx.now)?;
             if ctx.json {
@@ -169,7 +170,7 @@ pub fn run(ctx: &Ctx, cmd: RiskCommand) -> Result<()> {
             Ok(())
         }
         RiskCommand::List { high, unassessed, today } => {
-            let today = date_arg("today", today.as_deref(), ctx.today())?;
+            let today = parse::date("today", today.as_deref(), ctx.today())?;
             let store = ctx.open()?;
             let rows = store.risk_list(RiskFilter { high, unassessed }, today)?;
             if ctx.json {

@@ -1,20 +1,54 @@
 //! `enroll`, `sync`, `sync status` and `review`: this device and the relay.
 
-use super::{Ctx, Result};
-use crate::args::SyncCommand;
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use clap::{Args, Subcommand};
 use shouwang_sync::{Phase, Progress, SyncError};
 use std::io::{IsTerminal, Write};
+
+/// `shouwang enroll …`
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The relay's address, e.g. http://127.0.0.1:8787.
+    #[arg(long)]
+    relay: String,
+    /// The one-time code.
+    #[arg(long)]
+    code: String,
+    /// A name for this device in the relay's device list (default: the host name).
+    #[arg(long)]
+    name: Option<String>,
+    /// The key bundle (`SWK1.…`) a committee device issued for this device (`keys bundle`).
+    #[arg(long)]
+    keys: Option<String>,
+}
+
+/// `shouwang sync [status]`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+}
+
+/// `shouwang sync …`
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Pending changes, last success, the relay, quarantined changes.
+    Status,
+}
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
-pub fn enroll(ctx: &Ctx, relay: &str, code: &str, name: Option<&str>, keys: Option<&str>) -> Result<()> {
+/// `enroll`: this device enrolled with a relay by a one-time code.
+pub fn enroll(ctx: &Ctx, a: EnrollArgs) -> Result<()> {
     let mut store = ctx.open()?;
-    let name = name.map(str::to_owned).unwrap_or_else(host_name);
-    let state =
-        runtime()?.block_on(shouwang_sync::enrol_with_keys(&mut store, relay, code, keys, &name, ctx.now))?;
+    let name = a.name.unwrap_or_else(host_name);
+    let keys = a.keys.as_deref();
+    let state = runtime()?
+        .block_on(shouwang_sync::enrol_with_keys(&mut store, &a.relay, &a.code, keys, &name, ctx.now))?;
     if ctx.json {
         output::json(&state);
     } else {
@@ -32,8 +66,9 @@ fn host_name() -> String {
         .unwrap_or_else(|_| "shouwang".into())
 }
 
-pub fn run(ctx: &Ctx, command: Option<SyncCommand>) -> Result<()> {
-    match command {
+/// Runs `sync` or `sync status`.
+pub fn run(ctx: &Ctx, a: SyncArgs) -> Result<()> {
+    match a.command {
         Some(SyncCommand::Status) => status(ctx),
         None => sync(ctx),
     }
@@ -155,6 +190,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// `review`: what two devices changed at once, and changes held for the committee.
 pub fn review(ctx: &Ctx) -> Result<()> {
     let items = ctx.open()?.review_list()?;
     if ctx.json {

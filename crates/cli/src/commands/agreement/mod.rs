@@ -3,14 +3,17 @@
 //! payments (`pay`), duties done (`done`), an early end (`end`), a renewal (`renew`) and the reminders of
 //! every stored agreement (`reminders` without a file).
 
-use super::elder::elder_id;
-use super::{date_arg, Ctx, Result};
+mod file;
+
+use crate::context::Ctx;
+use crate::error::Result;
 use crate::output;
+use crate::parse::{self, elder_id};
 use clap::Subcommand;
-use shouwang_core::agreement::{self, Agreement, Done, Ending, Payment};
+use file::{load, print_reminders, reminder_json};
+use shouwang_core::agreement::{self, Done, Ending, Payment};
 use shouwang_core::print;
-use shouwang_core::store::Error;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `agreement …`
 #[derive(Debug, Subcommand)]
@@ -108,116 +111,6 @@ pub enum AgreementCommand {
     },
 }
 
-/// A code argument read as the serde code of `T`, naming the option when it is not one.
-fn code_arg<T: serde::de::DeserializeOwned>(option: &str, value: &str, codes: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(value.trim().to_string())).map_err(|_| {
-        Error::Field {
-            field: option.into(),
-            zh: format!("{value:?} 不是可选值；可选：{codes}"),
-            en: format!("{value:?} is not one of: {codes}"),
-        }
-        .into()
-    })
-}
-
-/// Yuan as typed (`300`, `300.5`, `300.50`) in fen.
-fn fen(value: &str) -> Result<i64> {
-    let bad = || -> crate::error::CliError {
-        Error::Field {
-            field: "amount".into(),
-            zh: format!("金额应为元，最多两位小数，如 300 或 300.50；收到 {value:?}"),
-            en: format!("an amount is in yuan with at most two decimals, e.g. 300 or 300.50; got {value:?}"),
-        }
-        .into()
-    };
-    let (whole, frac) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
-    if whole.is_empty() || frac.len() > 2 || !(whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()))
-    {
-        return Err(bad());
-    }
-    let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
-    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
-}
-
-fn print_reminders(list: &[agreement::Reminder], today: chrono::NaiveDate, indent: &str) {
-    if list.is_empty() {
-        println!("{indent}{today}：无提醒 / nothing due");
-    }
-    for r in list {
-        println!("{indent}{} {}", if r.is_overdue() { "!" } else { "·" }, r.zh());
-    }
-}
-
-fn reminder_json(r: &agreement::Reminder) -> serde_json::Value {
-    let mut v = serde_json::to_value(r).expect("reminder serialises");
-    v["zh"] = r.zh().into();
-    v["en"] = r.en().into();
-    v
-}
-
-/// Reads and checks an agreement file; every problem is printed and the first is returned as the error.
-fn load(file: &Path) -> Result<Agreement> {
-    let text = std::fs::read_to_string(file)?;
-    let mut a: Agreement = serde_json::from_str(&text).map_err(|e| Error::Field {
-        field: "file".into(),
-        zh: format!("协议文件不是有效的 JSON：{e}"),
-        en: format!("the agreement file is not valid JSON: {e}"),
-    })?;
-    if let Err(problems) = agreement::validate(&mut a) {
-        for p in &problems {
-            eprintln!("{p}");
-        }
-        let first = &problems[0];
-        return Err(
-            Error::Field { field: first.field.clone(), zh: first.rule.zh(), en: first.rule.en() }.into()
-        );
-    }
-    Ok(a)
-}
-
-/// Writes `pages` (PDF) or `html` to `out` by its extension.
-pub(crate) fn write_print(
-    out: &Path,
-    font: &Path,
-    pages: impl FnOnce() -> Result<Vec<print::Page>>,
-    html: impl FnOnce() -> Result<String>,
-) -> Result<()> {
-    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let bytes = match ext.as_str() {
-        "pdf" => {
-            let font = print::Font::load(font).map_err(print_error)?;
-            print::pdf(&pages()?, &font).map_err(print_error)?
-        }
-        "html" | "htm" => html()?.into_bytes(),
-        _ => {
-            return Err(Error::Field {
-                field: "out".into(),
-                zh: "输出文件应以 .pdf 或 .html 结尾".into(),
-                en: "the output file must end in .pdf or .html".into(),
-            }
-            .into())
-        }
-    };
-    std::fs::write(out, bytes)?;
-    Ok(())
-}
-
-/// A print error as a field error.
-pub(crate) fn print_error(e: print::PrintError) -> crate::error::CliError {
-    let field = match e {
-        print::PrintError::FontFile { .. } | print::PrintError::FontFormat { .. } => "font",
-        print::PrintError::Qr(_) => "code",
-        print::PrintError::Pdf(_) => "out",
-    };
-    Error::Field {
-        field: field.into(),
-        zh: format!("无法生成打印文件：{e}"),
-        en: format!("cannot print: {e}"),
-    }
-    .into()
-}
-
 /// Runs `agreement …`.
 pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> Result<()> {
     match cmd {
@@ -240,12 +133,17 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> Result<()> {
         }
         AgreementCommand::Print { file, out, font } => {
             let a = load(&file)?;
-            write_print(&out, &font, || Ok(print::agreement_pages(&a)), || Ok(print::agreement_html(&a)))?;
+            output::write_print(
+                &out,
+                &font,
+                || Ok(print::agreement_pages(&a)),
+                || Ok(print::agreement_html(&a)),
+            )?;
             println!("{}", out.display());
             Ok(())
         }
         AgreementCommand::Reminders { file, today } => {
-            let today = date_arg("today", today.as_deref(), ctx.today())?;
+            let today = parse::date("today", today.as_deref(), ctx.today())?;
             let Some(file) = file else {
                 let all = ctx.open()?.agreement_reminders(today)?;
                 if ctx.json {
@@ -339,8 +237,8 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> Result<()> {
         }
         AgreementCommand::Pay { id, amount, date, note } => {
             let payment = Payment {
-                on: date_arg("date", date.as_deref(), ctx.today())?,
-                amount_fen: fen(&amount)?,
+                on: parse::date("date", date.as_deref(), ctx.today())?,
+                amount_fen: parse::amount("amount", &amount)?.0,
                 note,
             };
             let pid = ctx.open()?.record_payment(id.trim(), payment, ctx.now)?;
@@ -353,8 +251,8 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> Result<()> {
         }
         AgreementCommand::Done { id, duty, date } => {
             let done = Done {
-                duty: code_arg("duty", &duty, "delegator_calls, trustee_reports, committee_checks")?,
-                on: date_arg("date", date.as_deref(), ctx.today())?,
+                duty: parse::code("duty", &duty, "delegator_calls, trustee_reports, committee_checks")?,
+                on: parse::date("date", date.as_deref(), ctx.today())?,
             };
             let did = ctx.open()?.record_duty(id.trim(), done, ctx.now)?;
             if ctx.json {
@@ -366,10 +264,10 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> Result<()> {
         }
         AgreementCommand::End { id, by, reason, notice, on } => {
             let ending = Ending {
-                by: code_arg("by", &by, "delegator, trustee")?,
-                reason: code_arg("reason", &reason, "no_fault, non_payment, trustee_fault, disputes")?,
-                notice_on: date_arg("notice", notice.as_deref(), ctx.today())?,
-                end_on: date_arg("on", Some(&on), ctx.today())?,
+                by: parse::code("by", &by, "delegator, trustee")?,
+                reason: parse::code("reason", &reason, "no_fault, non_payment, trustee_fault, disputes")?,
+                notice_on: parse::date("notice", notice.as_deref(), ctx.today())?,
+                end_on: parse::date("on", Some(&on), ctx.today())?,
             };
             let a = ctx.open()?.end_agreement(id.trim(), ending, ctx.now)?;
             if ctx.json {

@@ -1,28 +1,18 @@
 //! `shouwang report progress [--month YYYY-MM] [--out X.xlsx|.csv|.json]`: the monthly progress report
 //! (seed 004) from the store's elders, visits, helpers and cases.
 
-use super::{Ctx, Result};
-use chrono::{Datelike, NaiveDate};
+use crate::context::Ctx;
+use crate::error::{field, Result};
+use crate::parse;
+use chrono::NaiveDate;
 use shouwang_core::progress::{self, ElderMonth, HelperMonth};
-use shouwang_core::store::{CaseFilter, ElderFilter, Error, VisitFilter};
+use shouwang_core::store::{CaseFilter, ElderFilter, VisitFilter};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn month_arg(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
-    let Some(v) = value else { return Ok(today.with_day(1).expect("day 1")) };
-    NaiveDate::parse_from_str(&format!("{}-01", v.trim()), "%Y-%m-%d").map_err(|_| {
-        Error::Field {
-            field: "month".into(),
-            zh: format!("月份应写成 YYYY-MM，如 2026-11；收到 {v:?}"),
-            en: format!("a month is written YYYY-MM, e.g. 2026-11; got {v:?}"),
-        }
-        .into()
-    })
-}
-
 /// Runs `report progress`.
 pub fn run(ctx: &Ctx, month: Option<&str>, out: Option<&Path>) -> Result<()> {
-    let start = month_arg(month, ctx.today())?;
+    let start = parse::month("month", month, ctx.today())?;
     let next = start.checked_add_months(chrono::Months::new(1)).expect("date in range");
     let last = next.pred_opt().expect("date in range");
     let on = ctx.today().min(last);
@@ -72,20 +62,17 @@ pub fn run(ctx: &Ctx, month: Option<&str>, out: Option<&Path>) -> Result<()> {
     if let Some(out) = out {
         let ext = out.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
         let bytes = match ext.as_str() {
-            "xlsx" => progress::to_xlsx(&report).map_err(|e| Error::Field {
-                field: "out".into(),
-                zh: format!("无法写出 XLSX：{e}"),
-                en: format!("cannot write XLSX: {e}"),
+            "xlsx" => progress::to_xlsx(&report).map_err(|e| {
+                field("out", format!("无法写出 XLSX：{e}"), format!("cannot write XLSX: {e}"))
             })?,
             "csv" => progress::to_csv(&report).into_bytes(),
             "json" => serde_json::to_vec_pretty(&progress::to_json(&report)).expect("json"),
             _ => {
-                return Err(Error::Field {
-                    field: "out".into(),
-                    zh: "输出文件应以 .xlsx、.csv 或 .json 结尾".into(),
-                    en: "the output file must end in .xlsx, .csv or .json".into(),
-                }
-                .into())
+                let (zh, en) = (
+                    "输出文件应以 .xlsx、.csv 或 .json 结尾",
+                    "the output file must end in .xlsx, .csv or .json",
+                );
+                return Err(field("out", zh, en).into());
             }
         };
         std::fs::write(out, bytes)?;

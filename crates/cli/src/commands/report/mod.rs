@@ -1,10 +1,15 @@
-//! `shouwang report summary`: the summary table 汇总表 (附件2) with its checks.
+//! `shouwang report summary`: the summary table 汇总表 (附件2) with its checks; `report progress` (in
+//! `progress`): the monthly progress report.
 
-use super::{date_arg, Ctx, Result};
+mod progress;
+
+use crate::context::Ctx;
+use crate::error::{field, Result};
 use crate::output;
+use crate::parse;
 use clap::Subcommand;
 use shouwang_core::policy::Policy;
-use shouwang_core::report::{self, export, Entered, Layout, LayoutError};
+use shouwang_core::report::{self, export, Entered, Layout};
 use shouwang_core::store::Error;
 use std::path::PathBuf;
 
@@ -45,17 +50,6 @@ pub enum ReportCommand {
     },
 }
 
-fn layout_error(e: LayoutError) -> Error {
-    let text = e.to_string();
-    let (zh, en) =
-        text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.clone(), text));
-    let field = match e {
-        LayoutError::Invalid { field, .. } => field,
-        _ => "layout".into(),
-    };
-    Error::Field { field, zh, en }
-}
-
 /// Runs `report …`.
 pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
     let (layout, unit, date, cutoff, entered, out) = match cmd {
@@ -63,40 +57,38 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
             (layout, unit, date, cutoff, entered, out)
         }
         ReportCommand::Progress { month, out } => {
-            return super::progress::run(ctx, month.as_deref(), out.as_deref());
+            return progress::run(ctx, month.as_deref(), out.as_deref());
         }
     };
-    let layout = Layout::builtin(&layout).map_err(layout_error)?;
+    let layout = Layout::builtin(&layout)?;
     let mut policy =
         Policy::builtin(&layout.policy).ok_or_else(|| Error::UnknownPolicy(layout.policy.clone()))?;
     let store = ctx.open()?;
     let registry = store.registry().clone();
     let unit = match unit {
-        Some(u) => u.parse().map_err(|e: shouwang_core::division::UnitError| Error::Field {
-            field: "unit".into(),
-            zh: e.zh(),
-            en: e.en(),
-        })?,
+        Some(u) => parse::unit("unit", &u)?,
         None => registry.unit.clone(),
     };
-    let date = date_arg("date", date.as_deref(), ctx.today())?;
+    let date = parse::date("date", date.as_deref(), ctx.today())?;
     if cutoff.is_some() {
-        let date = date_arg("cutoff", cutoff.as_deref(), date)?;
+        let date = parse::date("cutoff", cutoff.as_deref(), date)?;
         policy.age_cutoff = shouwang_core::policy::AgeCutoff::FixedDate { date };
     }
     let mut values = Entered::default();
     for e in &entered {
         let parsed =
             e.split_once('=').and_then(|(n, v)| Some((n.trim().parse().ok()?, v.trim().parse().ok()?)));
-        let (n, v) = parsed.ok_or_else(|| Error::Field {
-            field: "entered".into(),
-            zh: format!("应写成 列号=数值，如 17=1234；收到 {e:?}"),
-            en: format!("write COLUMN=VALUE, e.g. 17=1234; got {e:?}"),
+        let (n, v) = parsed.ok_or_else(|| {
+            field(
+                "entered",
+                format!("应写成 列号=数值，如 17=1234；收到 {e:?}"),
+                format!("write COLUMN=VALUE, e.g. 17=1234; got {e:?}"),
+            )
         })?;
         values.0.insert(n, v);
     }
     let elders = store.elders_under(&unit)?;
-    let mut table = report::compute(&layout, &policy, &elders, &unit, date, &values).map_err(layout_error)?;
+    let mut table = report::compute(&layout, &policy, &elders, &unit, date, &values)?;
     for row in &mut table.rows {
         if row.unit == registry.unit.as_str() && row.name.is_empty() {
             row.name = registry.name.clone();
@@ -106,10 +98,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
         table.unit_name = registry.name.clone();
     }
     if let Some(path) = &out {
-        export::write(&table, &layout, path).map_err(|e| match e {
-            export::ExportError::Io(io) => Error::Io(io),
-            other => Error::Field { field: "out".into(), zh: other.to_string(), en: other.to_string() },
-        })?;
+        export::write(&table, &layout, path)?;
     }
     if ctx.json {
         output::json(&serde_json::json!({ "summary": table, "passes": table.passes(), "out": out }));
