@@ -1,8 +1,10 @@
 // What every browser test file shares: the two tablet sizes, Chromium's flags on these machines, the
-// screenshot folder, and the lifecycle — the static server over the fake-backend build (dist-fake/, or
-// SHOUWANG_DIST) and Debian's Chromium started before a file's tests and stopped after them. Importing
-// this module registers those hooks; `browser` and `server` are live bindings.
+// screenshot folder, a scene's query, and the lifecycle — the static server over the test build
+// (dist-fake/, or SHOUWANG_DIST), replaying or recording the scenes' fixtures (server.mjs), and Debian's
+// Chromium, started before a file's tests and stopped after them. Importing this module registers those
+// hooks; `browser` and `server` are live bindings.
 import { before, after } from 'node:test'
+import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
@@ -29,4 +31,12 @@ before(async () => {
 after(async () => {
   await browser?.close()
   await server?.close()
+  // A call the recorded fixture does not hold fails the file, naming the call (re-record: README).
+  assert.deepEqual(server?.misses ?? [], [], 'calls without a recorded answer')
 })
+
+/** A page's query for `scene`, whose options (role, fresh, local, locked) the fixture records; `lang`
+ * is the UI's own. */
+export function sceneQuery(scene, { lang = 'zh-CN', ...options } = {}) {
+  return new URLSearchParams({ scene, lang, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== false).map(([k, v]) => [k, v === true ? '1' : String(v)])) })
+}

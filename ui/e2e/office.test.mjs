@@ -1,20 +1,25 @@
-// The office's risk assessments and care agreements in Chromium against the in-memory double
-// (dist-fake/): the committee assesses an elder, sees the level and its reasons before saving, finds the
-// elder on the high-risk list and the 'not assessed this year' list one shorter; files a 附件4 agreement
+// The office's risk assessments and care agreements in Chromium, answered by the real commands' recorded
+// answers on the demo village 斑竹村 (scenes, ui/e2e/fixtures/office-*.json): the committee assesses an
+// elder, sees core's level and reasons before saving, finds the elder on the high-risk list and the 'not
+// assessed this year' list one shorter; files a 附件4 agreement
 // (a missing trustee ID number refused under that field, in Chinese), records a payment and opens the
 // print view with the template's headings. Both tablet sizes with touch, Chinese and English, 200% font.
 // Screenshots: docs/screenshots/office-*.png.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { browser, server, shots, SIZES } from './harness.mjs'
+import { browser, sceneQuery, server, shots, SIZES } from './harness.mjs'
 
-async function open(size, { role = 'committee', lang = 'zh-CN', hash = '' } = {}) {
+// The demo village's elders the stories meet (ids from the village's id key, fixed for the scenes).
+const CHENG = 'da5dec8d913350ee18350cf300e7e532' // 程春梅: an agreement since April, assessed last year and this
+const ZENG = 'ade5420e9d38f213fd86b0b21c20475d' // 曾永福: ill, nobody caring, children away; never assessed
+
+async function open(size, { scene, role, lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`${server.url}?${new URLSearchParams({ role, lang })}#${hash}`)
+  await page.goto(`${server.url}?${sceneQuery(scene, { role, lang })}#${hash}`)
   return { page, context, errors }
 }
 
@@ -46,33 +51,32 @@ async function smallTargets(page) {
 }
 
 const rows = (page) => page.locator('[data-test="risk-row"]')
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const withDigit = (s) => s + '10X98765432'[WEIGHTS.reduce((a, w, i) => a + w * Number(s[i]), 0) % 11]
 
 for (const size of SIZES) {
   test(`the committee assesses an elder, sees why, and finds them on the high-risk list at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/risk' })
+    const { page, context, errors } = await open(size, { scene: `office-risk-${size.width}`, hash: '/risk' })
     await rows(page).first().waitFor()
     assert.ok(await page.locator('[data-test="level-high"], [data-test="level-medium"], [data-test="level-low"]').count() > 0, 'level badges')
     assert.deepEqual(await smallTargets(page), [], 'touch targets under 48px')
     await shot(page, 'risk', size)
 
-    // The high-risk list before: one elder, not 陈国华 (never assessed).
+    // The high-risk list before: 于洪 (last December) and 曹秀兰, not 曾永福 (never assessed).
     await page.locator('[data-test="risk-filter-high"]').tap()
-    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 1)
-    assert.equal(await rows(page).filter({ hasText: '陈国华' }).count(), 0)
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 2)
+    assert.equal(await rows(page).filter({ hasText: '曾永福' }).count(), 0)
 
+    // Twelve elders, two assessed this year.
     await page.locator('[data-test="risk-filter-unassessed"]').tap()
-    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 8)
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 10)
     assert.ok((await rows(page).allTextContents()).every((r) => /上次评估 2025|从未评估/.test(r)), 'only elders not assessed in 2026')
     await shot(page, 'risk-unassessed', size)
 
-    // 陈国华: ill, in hardship, nobody caring, children away.
-    await rows(page).filter({ hasText: '陈国华' }).locator('[data-test="risk-assess"]').tap()
+    // 曾永福: ill, nobody caring, children away: core's rules find him at high risk.
+    await rows(page).filter({ hasText: '曾永福' }).locator('[data-test="risk-assess"]').tap()
     await page.locator('[data-test="risk-preview"]').waitFor()
     await page.locator('[data-test="risk-preview"] [data-test="level-high"]').waitFor()
     const reasons = await page.locator('[data-test="risk-reason"]').allTextContents()
-    for (const r of ['经济困难或特困', '患有重特大疾病', '无人照料']) assert.ok(reasons.some((x) => x.includes(r)), `reason ${r} in ${reasons}`)
+    for (const r of ['患有重特大疾病', '无人照料', '赡养人全部外出，身边无人']) assert.ok(reasons.some((x) => x.includes(r)), `reason ${r} in ${reasons}`)
     assert.match(await page.locator('[data-test="risk-score"]').textContent(), /得分 \d+/)
     await shot(page, 'risk-assess', size)
 
@@ -98,24 +102,24 @@ for (const size of SIZES) {
     await page.locator('[data-test="risk-filter-high"]').tap()
     await page.waitForFunction(() => {
       const list = [...document.querySelectorAll('[data-test="risk-row"]')]
-      return list.some((r) => r.textContent.includes('陈国华')) && list.every((r) => r.textContent.includes('高风险'))
+      return list.some((r) => r.textContent.includes('曾永福')) && list.every((r) => r.textContent.includes('高风险'))
     })
-    const high = await rows(page).filter({ hasText: '陈国华' }).textContent()
+    const high = await rows(page).filter({ hasText: '曾永福' }).textContent()
     assert.match(high, /高风险/)
     assert.match(high, /最近跟进 2026-11-30/)
-    assert.equal(await rows(page).count(), 2, 'the demo\'s high-risk elder and 陈国华')
+    assert.equal(await rows(page).count(), 3, '于洪, 曹秀兰 and 曾永福')
 
     await page.locator('[data-test="risk-filter-unassessed"]').tap()
-    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 7)
-    assert.equal(await rows(page).filter({ hasText: '陈国华' }).count(), 0, 'assessed this year: off the list')
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="risk-row"]').length === 9)
+    assert.equal(await rows(page).filter({ hasText: '曾永福' }).count(), 0, 'assessed this year: off the list')
     assert.deepEqual(errors, [])
     await context.close()
   })
 
   test(`the committee files a 附件4 agreement, records a payment and prints it at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/agreements' })
+    const { page, context, errors } = await open(size, { scene: `office-agreement-${size.width}`, hash: '/agreements' })
     await page.locator('[data-test="agreement-row"]').first().waitFor()
-    // The demo's agreement: fees paid to September, so October's is a month late.
+    // 程春梅's agreement: fees paid to September, so October's is a month late.
     await page.locator('[data-test="reminder-trustee_may_end"]').first().waitFor()
     await page.locator('[data-test="reminder-payment"]').first().waitFor()
     await shot(page, 'agreements', size)
@@ -125,11 +129,11 @@ for (const size of SIZES) {
     await form.waitFor()
     await page.locator('[data-test="kind-assisted"]').tap()
     await page.locator('[data-test="service-hygiene"]').waitFor()
-    await page.locator('[data-test="elder-pick"]').selectOption({ label: '刘玉珍 · 斑竹村4组13号' })
-    await page.waitForFunction(() => document.querySelector('[data-test="field-elder.name"] input').value === '刘玉珍')
+    await page.locator('[data-test="elder-pick"]').selectOption({ label: '曹富贵 · 梁永镇斑竹村2组24号' })
+    await page.waitForFunction(() => document.querySelector('[data-test="field-elder.name"] input').value === '曹富贵')
     const fill = (field, value) => page.locator(`[data-test="field-${field}"] input`).fill(value)
-    await fill('delegator.name', '刘强')
-    await fill('delegator.id_number', withDigit('51190219750314003'))
+    await fill('delegator.name', '曹强')
+    await fill('delegator.id_number', '511902197503140035')
     await fill('delegator.relation', '儿子')
     await fill('delegator.address', '广东省东莞市长安镇沙头社区')
     await fill('delegator.phone', '13800138000')
@@ -152,7 +156,7 @@ for (const size of SIZES) {
     await idError.scrollIntoViewIfNeeded()
     await shot(page, 'agreement-form-error', size)
 
-    await fill('trustee.id_number', withDigit('51190219680922004'))
+    await fill('trustee.id_number', '511902196809220041')
     await page.locator('[data-test="field-trustee.address"] input').focus()
     await idError.waitFor({ state: 'detached' })
     await page.locator('[data-test="agreement-save"]').tap()
@@ -189,7 +193,7 @@ for (const size of SIZES) {
       await sheet.getByText(heading, { exact: true }).waitFor()
     }
     await sheet.getByText('附件4', { exact: true }).waitFor()
-    assert.match(await sheet.locator('u').allTextContents().then((u) => u.join('|')), /刘玉珍/)
+    assert.match(await sheet.locator('u').allTextContents().then((u) => u.join('|')), /曹富贵/)
     await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed ?? 0) + 1 } })
     await page.locator('[data-test="print-now"]').tap()
     assert.equal(await page.evaluate(() => window.__printed), 1)
@@ -199,12 +203,12 @@ for (const size of SIZES) {
   })
 
   test(`the elder's file links to their assessments and agreements at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/elder/00000000000000000000000000000001' })
+    const { page, context, errors } = await open(size, { scene: 'office-elder-links', hash: `/elder/${CHENG}` })
     await page.locator('[data-test="office-links"]').waitFor()
     await page.locator('[data-test="link-agreements"]').tap()
     await page.locator('[data-test="agreement-row"]').first().waitFor()
     assert.equal(await page.locator('[data-test="agreement-row"]').count(), 1)
-    assert.match(await page.locator('[data-test="agreement-count"]').textContent(), /王秀英 的协议/)
+    assert.match(await page.locator('[data-test="agreement-count"]').textContent(), /程春梅 的协议/)
     await page.goBack()
     await page.locator('[data-test="link-risk"]').tap()
     await page.locator('[data-test="risk-entry"]').first().waitFor()
@@ -216,12 +220,12 @@ for (const size of SIZES) {
   test(`the office's screens in English and at 200% font size at ${size.width}×${size.height}`, async () => {
     const screens = [
       { hash: '/risk', ready: '[data-test="risk-row"]', name: 'risk', text: 'Not assessed this year' },
-      { hash: '/risk/assess/00000000000000000000000000000005', ready: '[data-test="risk-reason"]', name: 'risk-assess', text: 'High risk' },
+      { hash: `/risk/assess/${ZENG}`, ready: '[data-test="risk-reason"]', name: 'risk-assess', text: 'High risk' },
       { hash: '/agreements', ready: '[data-test="agreement-row"]', name: 'agreements', text: 'Fee a month late' },
       { hash: '/agreements/new', ready: '[data-test="agreement-form"]', name: 'agreement-form', text: 'Party B (trustee)' },
     ]
     for (const s of screens) {
-      const { page, context, errors } = await open(size, { hash: s.hash, lang: 'en' })
+      const { page, context, errors } = await open(size, { scene: `office-${s.name}`, hash: s.hash, lang: 'en' })
       await page.locator(s.ready).first().waitFor()
       await page.getByText(s.text).first().waitFor()
       const body = await page.locator('main').textContent()
@@ -232,7 +236,7 @@ for (const size of SIZES) {
     }
     for (const lang of ['zh-CN', 'en']) {
       for (const s of screens) {
-        const { page, context } = await open(size, { hash: s.hash, lang })
+        const { page, context } = await open(size, { scene: `office-${s.name}`, hash: s.hash, lang })
         await page.locator(s.ready).first().waitFor()
         await page.evaluate(() => (document.documentElement.style.fontSize = '200%'))
         await page.waitForTimeout(100)

@@ -11,7 +11,11 @@ import LockScreen from './views/privacy/LockScreen.vue'
 import { call } from './api'
 
 async function start() {
-  if (__SHOUWANG_FAKE__) {
+  const scene = new URLSearchParams(location.search).get('scene')
+  if (__SHOUWANG_FAKE__ && scene) {
+    const { replayBackend } = await import('./api/replay')
+    useBackend(await replayBackend(scene, new URLSearchParams(location.search)))
+  } else if (__SHOUWANG_FAKE__) {
     const { fakeBackend } = await import('./api/fake')
     useBackend(fakeBackend())
   } else {

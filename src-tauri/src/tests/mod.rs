@@ -6,6 +6,7 @@ mod agreements;
 mod assignment;
 mod cards;
 mod cases;
+mod fixtures;
 mod ledger;
 mod lock;
 mod privacy;
