@@ -81,6 +81,7 @@ impl From<LedgerError> for CliError {
         CliError::Store(match e {
             LedgerError::Io(io) => Error::Io(io),
             LedgerError::Export(ExportError::Io(io)) => Error::Io(io),
+            LedgerError::Refused(r) => Error::Refused(r),
             other => {
                 let (zh, en) = bilingual(other.to_string());
                 field("file", zh, en)

@@ -5,7 +5,6 @@ use super::{device, enrol, now, registry};
 use crate::commands::cards::default_area;
 use crate::commands::files::free_path;
 use crate::commands::ledger::read_ledger;
-use crate::commands::reports::summary::choose_layout;
 use crate::dto::LedgerFile;
 use base64::Engine as _;
 use serde_json::json;
@@ -47,12 +46,9 @@ fn only_the_committee_and_the_township_do_the_paperwork() {
 
 #[test]
 fn layouts_ledger_files_and_file_names_are_read_or_refused_under_their_field() {
-    assert_eq!(choose_layout(None, "guangdong").unwrap().id, "guangdong");
-    assert_eq!(choose_layout(None, "liaoning").unwrap().id, "liaoning");
-    assert_eq!(choose_layout(Some("liaoning"), "guangdong").unwrap().id, "liaoning");
-    // A profile without a 附件2 of its own (Bazhou) gets the first layout shipped.
-    assert_eq!(choose_layout(None, "sichuan").unwrap().id, Layout::builtin_names()[0]);
-    assert_eq!(choose_layout(Some("hunan"), "sichuan").unwrap_err().field.as_deref(), Some("layout"));
+    // Core chooses the layout (Layout::chosen); an unknown one is answered under `layout`.
+    let unknown = crate::error::AppError::from(Layout::chosen(Some("hunan"), "sichuan").unwrap_err());
+    assert_eq!(unknown.field.as_deref(), Some("layout"));
 
     let unread = read_ledger(&LedgerFile { name: "台账.doc".into(), data: b64(b"x"), sheet: None });
     assert!(unread.unwrap_err().message.contains(".xlsx"));

@@ -193,6 +193,23 @@ impl Layout {
         Layout::from_toml(text)
     }
 
+    /// The layout `asked` for (by name), else the first shipped for `policy`, else the first shipped:
+    /// what a summary uses when the office picks none.
+    pub fn chosen(asked: Option<&str>, policy: &str) -> Result<Layout, LayoutError> {
+        match asked.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(id) => Layout::builtin(id),
+            None => {
+                let names = Layout::builtin_names();
+                let id = names
+                    .iter()
+                    .find(|n| Layout::builtin(n).is_ok_and(|l| l.policy == policy))
+                    .or(names.first())
+                    .ok_or_else(|| LayoutError::Unknown(policy.into()))?;
+                Layout::builtin(id)
+            }
+        }
+    }
+
     /// The names of the built-in layouts.
     pub fn builtin_names() -> Vec<&'static str> {
         BUILTIN.iter().map(|(n, _)| *n).collect()

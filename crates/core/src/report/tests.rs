@@ -212,3 +212,13 @@ fn the_xlsx_export_has_the_forms_merged_headings_and_numbers() {
     assert!(csv.starts_with('\u{feff}'));
     assert!(csv.contains("4 夫妻情况/双方健在"));
 }
+
+#[test]
+fn a_summary_without_a_layout_named_takes_its_policys_else_the_first_shipped() {
+    assert_eq!(Layout::chosen(None, "guangdong").unwrap().id, "guangdong");
+    assert_eq!(Layout::chosen(None, "liaoning").unwrap().id, "liaoning");
+    assert_eq!(Layout::chosen(Some(" liaoning "), "guangdong").unwrap().id, "liaoning");
+    // A profile without a 附件2 of its own (Bazhou, sichuan) gets the first layout shipped.
+    assert_eq!(Layout::chosen(None, "sichuan").unwrap().id, Layout::builtin_names()[0]);
+    assert!(matches!(Layout::chosen(Some("hunan"), "sichuan"), Err(LayoutError::Unknown(_))));
+}

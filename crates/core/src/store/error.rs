@@ -86,6 +86,19 @@ impl Error {
     }
 }
 
+impl From<crate::report::LayoutError> for Error {
+    /// A report layout that cannot be used (unknown, unreadable, a column entered that is not an
+    /// entered one): the field it names, else `layout`.
+    fn from(e: crate::report::LayoutError) -> Error {
+        if let crate::report::LayoutError::Invalid { field, zh, en } = e {
+            return Error::Field { field, zh, en };
+        }
+        let text = e.to_string();
+        let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
+        Error::Field { field: "layout".into(), zh: zh.into(), en: en.into() }
+    }
+}
+
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, Error>;
 

@@ -52,6 +52,7 @@ pub use helpers::{Assignment, HelperRow, Moved, ReachInputs};
 pub use keys::{Imported, KeySpace};
 pub use migrate::latest as schema_version;
 pub use query::{AgeBand, ElderFilter, ElderRow, Sort};
+pub use report::SummaryRequest;
 pub use risk::{FollowUp, RiskEntry, RiskFilter, RiskRow};
 pub use sync::{Applied, IncomingChange, OutgoingChange, Quarantined, ReviewItem, SpaceCursor, SyncState};
 pub use visits::{is_high_risk, VisitFilter, VisitRow, VisitSaved};

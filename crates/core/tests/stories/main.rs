@@ -11,4 +11,5 @@ mod emergencies;
 mod family_visited;
 mod helpers_and_visits;
 mod import_cycles;
+mod monthly_progress;
 mod role_views;

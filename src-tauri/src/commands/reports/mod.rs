@@ -1,8 +1,7 @@
 //! The office's reports: the summary table 附件2 with its cross-column checks 勾稽关系 ([`summary`])
 //! and the monthly progress report ([`progress`]), on screen and exported into the download directory
 //! (core lays the files out). Core refuses them to a device that is not an office's (`Reports`).
-//!
-//! Their computation is still gathered here from several store calls; it moves into core next.
+//! Each is one core call (`Store::summary`, `Store::monthly_progress`), the same the CLI makes.
 
 pub mod progress;
 pub mod summary;
@@ -13,6 +12,7 @@ use crate::dto::{
     SummaryTable,
 };
 use crate::error::{AppError, AppResult};
+use crate::parse;
 use crate::state::AppState;
 use shouwang_core::report::export;
 use tauri::{AppHandle, Runtime, State};
@@ -21,7 +21,7 @@ use tauri::{AppHandle, Runtime, State};
 #[tauri::command]
 pub async fn summary_table(state: State<'_, AppState>, args: SummaryQuery) -> AppResult<SummaryTable> {
     let store = state.open().await?;
-    let (table, layout) = summary::compute_summary(&store, &args, state.today())?;
+    let (table, layout) = store.summary(&summary::request(&args)?, state.today())?;
     Ok(summary::summary_view(&table, &layout))
 }
 
@@ -32,7 +32,7 @@ pub async fn export_summary<R: Runtime>(
     state: State<'_, AppState>,
     args: SummaryExport,
 ) -> AppResult<SavedFile> {
-    let (table, layout) = summary::compute_summary(&*state.open().await?, &args.query, state.today())?;
+    let (table, layout) = (state.open().await?).summary(&summary::request(&args.query)?, state.today())?;
     let stem = format!("附件2汇总表-{}{}-{}", table.unit_name, table.unit, table.date);
     let path = files::free_path(&files::export_dir(&app)?, &stem, args.format.extension());
     export::write(&table, &layout, &path).map_err(|e| AppError::failed(Some("file"), e))?;
@@ -43,7 +43,8 @@ pub async fn export_summary<R: Runtime>(
 #[tauri::command]
 pub async fn monthly_progress(state: State<'_, AppState>, args: ProgressQuery) -> AppResult<ProgressReport> {
     let store = state.open().await?;
-    let (report, on) = progress::compute_progress(&store, args.month.as_deref(), state.today())?;
+    let (report, on) =
+        store.monthly_progress(parse::month(args.month.as_deref(), state.today())?, state.today())?;
     Ok(progress::progress_view(&report, on, store.registry()))
 }
 
@@ -55,7 +56,8 @@ pub async fn export_progress<R: Runtime>(
     args: ProgressExport,
 ) -> AppResult<SavedFile> {
     let store = state.open().await?;
-    let (report, _) = progress::compute_progress(&store, args.query.month.as_deref(), state.today())?;
+    let (report, _) =
+        store.monthly_progress(parse::month(args.query.month.as_deref(), state.today())?, state.today())?;
     let registry = store.registry().clone();
     drop(store);
     let bytes = match args.format {

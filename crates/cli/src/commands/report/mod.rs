@@ -8,9 +8,8 @@ use crate::error::{field, Result};
 use crate::output;
 use crate::parse;
 use clap::Subcommand;
-use shouwang_core::policy::Policy;
-use shouwang_core::report::{self, export, Entered, Layout};
-use shouwang_core::store::Error;
+use shouwang_core::report::{export, Entered};
+use shouwang_core::store::SummaryRequest;
 use std::path::PathBuf;
 
 /// `shouwang report …`
@@ -60,20 +59,6 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
             return progress::run(ctx, month.as_deref(), out.as_deref());
         }
     };
-    let layout = Layout::builtin(&layout)?;
-    let mut policy =
-        Policy::builtin(&layout.policy).ok_or_else(|| Error::UnknownPolicy(layout.policy.clone()))?;
-    let store = ctx.open()?;
-    let registry = store.registry().clone();
-    let unit = match unit {
-        Some(u) => parse::unit("unit", &u)?,
-        None => registry.unit.clone(),
-    };
-    let date = parse::date("date", date.as_deref(), ctx.today())?;
-    if cutoff.is_some() {
-        let date = parse::date("cutoff", cutoff.as_deref(), date)?;
-        policy.age_cutoff = shouwang_core::policy::AgeCutoff::FixedDate { date };
-    }
     let mut values = Entered::default();
     for e in &entered {
         let parsed =
@@ -87,16 +72,14 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
         })?;
         values.0.insert(n, v);
     }
-    let elders = store.elders_under(&unit)?;
-    let mut table = report::compute(&layout, &policy, &elders, &unit, date, &values)?;
-    for row in &mut table.rows {
-        if row.unit == registry.unit.as_str() && row.name.is_empty() {
-            row.name = registry.name.clone();
-        }
-    }
-    if table.unit == registry.unit.as_str() && table.unit_name.is_empty() {
-        table.unit_name = registry.name.clone();
-    }
+    let request = SummaryRequest {
+        layout: Some(layout),
+        unit: unit.map(|u| parse::unit("unit", &u)).transpose()?,
+        date: date.map(|d| parse::date("date", Some(&d), ctx.today())).transpose()?,
+        cutoff: cutoff.map(|c| parse::date("cutoff", Some(&c), ctx.today())).transpose()?,
+        entered: values,
+    };
+    let (table, layout) = ctx.open()?.summary(&request, ctx.today())?;
     if let Some(path) = &out {
         export::write(&table, &layout, path)?;
     }
