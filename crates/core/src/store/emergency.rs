@@ -7,7 +7,7 @@ use super::{Error, Result, Store};
 use crate::case::{self, Closing, Emergency, Opening, Outcome, Party, Stage, StageEntry};
 use crate::elder::ElderId;
 use crate::org::Member;
-use crate::store::{Card, CaseSaved};
+use crate::store::{Card, CaseSaved, VisitSaved};
 use crate::view::Operation;
 use crate::visit::{CheckItem, Verdict, Visit};
 use chrono::{DateTime, Utc};
@@ -183,18 +183,39 @@ impl Store {
         self.advance_case(id, entry, now)
     }
 
+    /// Logs `visit` and opens a case at 发现 from its concerns (the visit form's 立案): refused under
+    /// `open_case` before anything is written when every check is fine.
+    pub fn log_visit_opening_case(
+        &mut self,
+        visit: Visit,
+        now: DateTime<Utc>,
+    ) -> Result<(VisitSaved, CaseSaved)> {
+        require_concern(&visit)?;
+        let saved = self.log_visit(visit, now)?;
+        let case = self.open_case_from_visit(&saved.id, now)?;
+        Ok((saved, case))
+    }
+
+    /// Amends `original` with `visit` and opens a case from the amendment's concerns: refused under
+    /// `open_case` before anything is written when every check is fine.
+    pub fn amend_visit_opening_case(
+        &mut self,
+        original: &str,
+        visit: Visit,
+        now: DateTime<Utc>,
+    ) -> Result<(VisitSaved, CaseSaved)> {
+        require_concern(&visit)?;
+        let saved = self.amend_visit(original, visit, now)?;
+        let case = self.open_case_from_visit(&saved.id, now)?;
+        Ok((saved, case))
+    }
+
     /// Opens a case at 发现 from a visit's concerns: by the visit's helper, dated the visit, its
     /// summary the concerns (`医：血压高`). Refused (field `open_case`, nothing written) for a visit
     /// whose four checks are all fine.
     pub fn open_case_from_visit(&mut self, visit: &str, now: DateTime<Utc>) -> Result<CaseSaved> {
         let v = self.visit(visit)?;
-        if v.checks.concerns() == 0 {
-            return Err(field(
-                "open_case",
-                "四查均正常，不能据此立案".into(),
-                "every check is fine: the visit cannot open a case".into(),
-            ));
-        }
+        require_concern(&v)?;
         let helper: crate::helper::HelperId =
             v.helper.parse().map_err(|reason: String| Error::Corrupt { doc: visit.into(), reason })?;
         let by = self.helper(&helper)?.name;
@@ -207,4 +228,16 @@ impl Store {
         };
         self.open_case(&v.elder, opening, now)
     }
+}
+
+/// Refuses a case from a visit whose four checks are all fine (field `open_case`).
+fn require_concern(v: &Visit) -> Result<()> {
+    if v.checks.concerns() == 0 {
+        return Err(field(
+            "open_case",
+            "四查均正常，不能据此立案".into(),
+            "every check is fine: the visit cannot open a case".into(),
+        ));
+    }
+    Ok(())
 }

@@ -37,6 +37,17 @@ choice! {
     }
 }
 
+impl Mode {
+    /// The usual length of a visit made this way, the form's default: half an hour at the door, ten
+    /// minutes on the phone or by video.
+    pub fn usual_minutes(self) -> u32 {
+        match self {
+            Mode::Door => 30,
+            Mode::Phone | Mode::Video => 10,
+        }
+    }
+}
+
 choice! {
     /// The verdict of one of the four checks.
     Verdict {

@@ -169,8 +169,21 @@ fn a_visit_with_concerns_opens_a_case_in_its_helpers_name_and_a_fine_one_is_refu
         Err(Error::Field { field, .. }) => assert_eq!(field, "open_case"),
         other => panic!("{other:?}"),
     }
+    // Logged with 立案 ticked while every check is fine: refused before anything is written.
+    let visits_before = store.visit_history(&elders[0]).unwrap().len();
+    let outbox_before = store.outbox_len().unwrap();
+    match store.log_visit_opening_case(visit(Checks::all_fine()), now) {
+        Err(Error::Field { field, .. }) => assert_eq!(field, "open_case"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.visit_history(&elders[0]).unwrap().len(), visits_before);
+    assert_eq!(store.outbox_len().unwrap(), outbox_before, "nothing was written");
     checks.medical = Check::concern("血压高");
     checks.housing = Check::concern("屋顶漏雨");
+    let mut ticked = visit(checks.clone());
+    ticked.at = now - Duration::minutes(30);
+    let (_, opened) = store.log_visit_opening_case(ticked, now).unwrap();
+    assert_eq!(store.case(&opened.case).unwrap().opened.summary, "住：屋顶漏雨；医：血压高");
     let mut worried = visit(checks);
     worried.at = now - Duration::hours(1);
     let seen = store.log_visit(worried, now).unwrap();

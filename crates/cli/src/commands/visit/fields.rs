@@ -70,9 +70,9 @@ pub fn build(ctx: &Ctx, mut map: Map<String, Value>, f: &VisitFields) -> Result<
         map.insert("duration_minutes".into(), json!(d));
     }
     if !map.contains_key("duration_minutes") {
-        // The common case: half an hour at the door, ten minutes on the phone.
-        let door = map.get("mode").and_then(Value::as_str).and_then(Mode::parse) == Some(Mode::Door);
-        map.insert("duration_minutes".into(), json!(if door { 30 } else { 10 }));
+        // The mode's usual length (core's Mode::usual_minutes).
+        let mode = map.get("mode").and_then(Value::as_str).and_then(Mode::parse).unwrap_or(Mode::Phone);
+        map.insert("duration_minutes".into(), json!(mode.usual_minutes()));
     }
     let checks = map.entry("checks").or_insert_with(|| json!({}));
     if let Some(fine) = &f.fine {
@@ -134,17 +134,4 @@ pub fn amending(original: &Visit, file: Map<String, Value>) -> Map<String, Value
     }
     map.extend(file);
     map
-}
-
-/// Refuses `--open-case` for a visit whose four checks are all fine, before anything is written (the
-/// core refuses it too, but only once the visit is stored).
-pub fn require_concern(v: &Visit) -> Parsed<()> {
-    if v.checks.concerns() == 0 {
-        return Err(crate::error::field(
-            "open_case",
-            "四查均正常，不能据此立案",
-            "every check is fine: the visit cannot open a case",
-        ));
-    }
-    Ok(())
 }

@@ -80,12 +80,13 @@ pub fn run(ctx: &Ctx, cmd: VisitCommand) -> Result<()> {
     match cmd {
         VisitCommand::Log(f) => {
             let visit = fields::build(ctx, fields::base(&f)?, &f)?;
-            if f.open_case {
-                fields::require_concern(&visit)?;
-            }
             let mut store = ctx.open()?;
-            let saved = store.log_visit(visit, ctx.now)?;
-            let case = f.open_case.then(|| store.open_case_from_visit(&saved.id, ctx.now)).transpose()?;
+            let (saved, case) = if f.open_case {
+                let (saved, case) = store.log_visit_opening_case(visit, ctx.now)?;
+                (saved, Some(case))
+            } else {
+                (store.log_visit(visit, ctx.now)?, None)
+            };
             report(ctx, &saved, case.as_ref().map(|c| c.case.as_str()), "已登记探访 / visit logged");
             Ok(())
         }
@@ -94,11 +95,12 @@ pub fn run(ctx: &Ctx, cmd: VisitCommand) -> Result<()> {
             let map = fields::amending(&store.visit(&id)?, fields::base(&f)?);
             f.elder = None;
             let visit = fields::build(ctx, map, &f)?;
-            if f.open_case {
-                fields::require_concern(&visit)?;
-            }
-            let saved = store.amend_visit(&id, visit, ctx.now)?;
-            let case = f.open_case.then(|| store.open_case_from_visit(&saved.id, ctx.now)).transpose()?;
+            let (saved, case) = if f.open_case {
+                let (saved, case) = store.amend_visit_opening_case(&id, visit, ctx.now)?;
+                (saved, Some(case))
+            } else {
+                (store.amend_visit(&id, visit, ctx.now)?, None)
+            };
             let what = "已补正（原记录保留）/ amendment logged, original kept";
             report(ctx, &saved, case.as_ref().map(|c| c.case.as_str()), what);
             Ok(())
