@@ -9,7 +9,6 @@ use crate::dto::{
 use crate::error::AppResult;
 use crate::parse;
 use crate::state::AppState;
-use shouwang_core::risk;
 use shouwang_core::store::RiskFilter;
 use tauri::State;
 
@@ -19,11 +18,7 @@ use tauri::State;
 pub async fn assess_risk(state: State<'_, AppState>, args: ElderRef) -> AppResult<RiskPreview> {
     let store = state.open().await?;
     let id = parse::elder("id", &args.id)?;
-    let (rules, day) = (store.risk_rules(), state.today());
-    // Core has no preview call: the signals (office only in core) come first, then the record.
-    let signals = store.visit_signals(&id, day, rules.visit_window_days)?;
-    let record = store.elder(&id)?;
-    Ok(RiskPreview::of(&args.id, &risk::assess(&record, &signals, &rules, day)))
+    Ok(RiskPreview::of(&args.id, &store.risk_preview(&id, state.today())?))
 }
 
 /// Assesses and keeps it in the elder's history; the level reaches the elder's helpers.

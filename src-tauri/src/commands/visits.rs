@@ -13,8 +13,7 @@ use tauri::State;
 pub async fn schedule(state: State<'_, AppState>, args: RoundQuery) -> AppResult<Vec<DueLine>> {
     let store = state.open().await?;
     let helper = args.helper.as_deref().map(|h| parse::helper("helper", h)).transpose()?;
-    let due = store.schedule(state.today())?;
-    Ok(due.into_iter().filter(|d| helper.is_none() || d.helper == helper).map(DueLine::from).collect())
+    Ok(store.schedule_of(helper.as_ref(), state.today())?.into_iter().map(DueLine::from).collect())
 }
 
 /// Today's round: the elders due today or overdue, ordered as a walking round (from the helper's
@@ -23,14 +22,7 @@ pub async fn schedule(state: State<'_, AppState>, args: RoundQuery) -> AppResult
 pub async fn today_round(state: State<'_, AppState>, args: RoundQuery) -> AppResult<Vec<DueLine>> {
     let store = state.open().await?;
     let helper = args.helper.as_deref().map(|h| parse::helper("helper", h)).transpose()?;
-    let round = match helper.or(store.viewer().helper) {
-        Some(h) => store.today_round(&h, state.today())?,
-        // Core has no round over every elder a device sees (no helper): composed here until it has.
-        None => {
-            let due = store.schedule(state.today())?.into_iter().filter(|d| d.is_due()).collect();
-            shouwang_core::schedule::walking_round(None, due)
-        }
-    };
+    let round = store.round_of(helper.as_ref(), state.today())?;
     Ok(round.into_iter().map(DueLine::from).collect())
 }
 

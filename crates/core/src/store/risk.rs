@@ -231,6 +231,17 @@ impl Store {
         Ok(signals)
     }
 
+    /// The level `elder` would get on `today` with every reason, from the registry's rules and the
+    /// visits of the rules' window, as [`Store::assess_risk`] would keep it. Nothing is stored.
+    /// Office only.
+    pub fn risk_preview(&self, elder: &ElderId, today: NaiveDate) -> Result<risk::Assessment> {
+        self.require(crate::view::Operation::Risk)?;
+        let rules = self.risk_rules();
+        let signals = self.visit_signals(elder, today, rules.visit_window_days)?;
+        let record = self.elder(elder)?;
+        Ok(risk::assess(&record, &signals, &rules, today))
+    }
+
     /// Assesses an active elder on `today` with the registry's rules and what visits found over the
     /// rules' window, stores the assessment in the elder's history and the latest level in the
     /// elder's `assignment` (`risk_level`), in one transaction.
@@ -248,10 +259,7 @@ impl Store {
         if self.require_elder(elder)? != "active" {
             return Err(super::error::archived(elder));
         }
-        let record = self.read_elder(elder)?;
-        let rules = self.risk_rules();
-        let signals = self.visit_signals(elder, today, rules.visit_window_days)?;
-        let assessment = risk::assess(&record, &signals, &rules, today);
+        let assessment = self.risk_preview(elder, today)?;
         let mut entry = RiskEntry {
             id: new_id(),
             elder: Some(elder.clone()),

@@ -507,6 +507,25 @@ impl Store {
         Ok(out)
     }
 
+    /// The schedule on `today` of `helper`'s elders (every elder the viewer sees when `None`).
+    pub fn schedule_of(&self, helper: Option<&HelperId>, today: NaiveDate) -> Result<Vec<ElderDue>> {
+        let due = self.schedule(today)?;
+        Ok(due.into_iter().filter(|d| helper.is_none() || d.helper.as_ref() == helper).collect())
+    }
+
+    /// Today's round of `helper` (else the helper this tablet belongs to, else every elder the viewer
+    /// sees): the elders due or overdue, ordered as a walking round from the helper's home (no home
+    /// without a helper).
+    pub fn round_of(&self, helper: Option<&HelperId>, today: NaiveDate) -> Result<Vec<ElderDue>> {
+        match helper.cloned().or(self.viewer().helper) {
+            Some(h) => self.today_round(&h, today),
+            None => {
+                let due = self.schedule(today)?.into_iter().filter(ElderDue::is_due).collect();
+                Ok(schedule::walking_round(None, due))
+            }
+        }
+    }
+
     /// A helper's list for today: their elders due today or overdue, as a walking round from home.
     pub fn today_round(&self, helper: &HelperId, today: NaiveDate) -> Result<Vec<ElderDue>> {
         let home = self.helper(helper)?.home;
