@@ -35,6 +35,10 @@ after(async () => {
   assert.deepEqual(server?.misses ?? [], [], 'calls without a recorded answer')
 })
 
+/** The scenes' time (the fixture backend's clock starts there): pages read it too, so that the dates a
+ * screen fills in by default are the same in every recording and replay, whatever the machine's day. */
+export const SCENE_TIME = new Date('2026-11-23T08:30:00+08:00')
+
 /** A page's query for `scene`, whose options (role, fresh, local, locked) the fixture records; `lang`
  * is the UI's own. */
 export function sceneQuery(scene, { lang = 'zh-CN', ...options } = {}) {

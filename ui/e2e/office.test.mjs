@@ -8,7 +8,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { browser, sceneQuery, server, shots, SIZES } from './harness.mjs'
+import { browser, SCENE_TIME, sceneQuery, server, shots, SIZES } from './harness.mjs'
 
 // The demo village's elders the stories meet (ids from the village's id key, fixed for the scenes).
 const CHENG = 'da5dec8d913350ee18350cf300e7e532' // 程春梅: an agreement since April, assessed last year and this
@@ -16,6 +16,7 @@ const ZENG = 'ade5420e9d38f213fd86b0b21c20475d' // 曾永福: ill, nobody caring
 
 async function open(size, { scene, role, lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
+  await context.clock.setFixedTime(SCENE_TIME)
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))

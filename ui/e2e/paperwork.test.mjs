@@ -1,18 +1,20 @@
-// The office's paperwork in Chromium against the in-memory double (dist-fake/): the summary table 附件2
-// with its headings and checks, exports told where they were saved, a ledger import with one bad ID
+// The office's paperwork in Chromium, answered by the real commands' recorded answers on the demo village
+// 斑竹村 (scenes, ui/e2e/fixtures/paperwork-*.json): the summary table 附件2 with core's headings and
+// checks, exports told where they were saved, a ledger import with one bad ID
 // number refused while the good rows go in, and the contact cards' print view. Both tablet sizes,
 // Chinese and English, 200% font size. Screenshots: docs/screenshots/paperwork-*.png.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { browser, server, shots, SIZES } from './harness.mjs'
+import { browser, SCENE_TIME, sceneQuery, server, shots, SIZES } from './harness.mjs'
 
-async function open(size, { role = 'committee', lang = 'zh-CN', hash = '' } = {}) {
+async function open(size, { scene, role, lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
+  await context.clock.setFixedTime(SCENE_TIME)
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`${server.url}?${new URLSearchParams({ role, lang })}#${hash}`)
+  await page.goto(`${server.url}?${sceneQuery(scene, { role, lang })}#${hash}`)
   return { page, context, errors }
 }
 
@@ -34,20 +36,15 @@ async function smallTargets(page) {
   )
 }
 
-// GB 11643: the check digit of the first 17 characters.
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const idNumber = (first17) => first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11]
-
-// An office's ledger: three good rows and, on spreadsheet row 3, an ID number with a wrong check digit.
+// An office's ledger: three good rows and, on spreadsheet row 3, an ID number whose check digit should
+// be 3 (core says so: the refusal is its answer).
 function ledgerCsv() {
   const good = [
-    ['赵春梅', '女', '1948-03-12', idNumber('51190219480312002')],
-    ['钱福生', '男', '1951-07-01', idNumber('51190219510701003')],
-    ['孙玉兰', '女', '1940-11-20', idNumber('51190219401120004')],
+    ['赵春梅', '女', '1948-03-12', '511902194803120024'],
+    ['钱福生', '男', '1951-07-01', '511902195107010037'],
+    ['孙玉兰', '女', '1940-11-20', '511902194011200042'],
   ]
-  const badFirst17 = '51190219450505001'
-  const right = idNumber(badFirst17).at(-1)
-  const bad = ['周有才', '男', '1945-05-05', badFirst17 + (right === '0' ? '1' : '0')]
+  const bad = ['周有才', '男', '1945-05-05', '511902194505050010']
   const rows = [good[0], bad, good[1], good[2]]
   const lines = ['序号,姓名,性别,出生日期,身份证号码,现居住地址', ...rows.map((r, i) => [i + 1, ...r, `斑竹村${i + 1}组`].join(','))]
   return '\uFEFF' + lines.join('\n') + '\n'
@@ -55,7 +52,7 @@ function ledgerCsv() {
 
 for (const size of SIZES) {
   test(`the committee opens the summary table 附件2, sees the form's headings and checks, exports it (${size.width}×${size.height})`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/reports' })
+    const { page, context, errors } = await open(size, { scene: `paperwork-summary-${size.width}`, hash: '/reports' })
     await page.locator('[data-test="summary-form"]').waitFor()
     await page.getByText('农村留守老年人基本信息汇总表').first().waitFor()
     // The headings as the form prints them: a shared heading spans its columns.
@@ -65,7 +62,7 @@ for (const size of SIZES) {
     assert.ok(await page.locator('[data-test="heading"]', { hasText: '农村户籍留守老人总数' }).isVisible())
     const total = await page.locator('[data-test="summary-total"]').textContent()
     assert.match(total, /合计/)
-    // Every check holds, and the screen says the table can be sent.
+    // Every check core computes holds on the demo village, and the screen says the table can be sent.
     const checks = await page.locator('[data-test="check"]').allTextContents()
     assert.ok(checks.length > 0, 'the checks are listed')
     assert.ok(checks.every((c) => c.includes('通过')), `every check passes: ${checks}`)
@@ -76,7 +73,7 @@ for (const size of SIZES) {
 
     await page.locator('[data-test="export-xlsx"]').tap()
     const saved = await page.locator('[data-test="saved"]').textContent()
-    assert.match(saved, /已保存到：.*Downloads\/附件2汇总表-斑竹村511902106202-\d{4}-\d{2}-\d{2}\.xlsx/)
+    assert.match(saved, /已保存到：.*downloads\/附件2汇总表-斑竹村511902106202-\d{4}-\d{2}-\d{2}\.xlsx/)
 
     // Column 17 entered smaller than the left-behind total: that check fails, in red, named.
     await page.locator('[data-test="entered-17"] input').fill('5')
@@ -94,7 +91,7 @@ for (const size of SIZES) {
   })
 
   test(`a ledger with one bad ID number: the row is refused in Chinese, the good rows are imported (${size.width}×${size.height})`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/registry' })
+    const { page, context, errors } = await open(size, { scene: `paperwork-ledger-${size.width}`, hash: '/registry' })
     await page.locator('[data-test="elder-row"]').first().waitFor()
     const before = await page.locator('[data-test="elder-row"]').count()
 
@@ -129,7 +126,7 @@ for (const size of SIZES) {
   })
 
   test(`contact cards: one card per elder in the print view, no ID number (${size.width}×${size.height})`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/cards' })
+    const { page, context, errors } = await open(size, { scene: `paperwork-cards-${size.width}`, hash: '/cards' })
     await page.locator('[data-test="card-elder"]').first().waitFor()
     const elders = await page.locator('[data-test="card-elder"]').count()
     await page.locator('[data-test="choose-all"]').tap()
@@ -163,7 +160,7 @@ for (const size of SIZES) {
   })
 
   test(`reports and cards in English (${size.width}×${size.height})`, async () => {
-    const { page, context, errors } = await open(size, { lang: 'en', hash: '/reports' })
+    const { page, context, errors } = await open(size, { scene: 'paperwork-en', lang: 'en', hash: '/reports' })
     await page.locator('[data-test="summary-form"]').waitFor()
     await page.getByText('Every check holds').waitFor()
     assert.match((await page.locator('[data-test="check"]').first().textContent()), /holds/)
@@ -181,7 +178,7 @@ for (const size of SIZES) {
   })
 
   test(`the summary table at 200% font size has no horizontal overflow (${size.width}×${size.height})`, async () => {
-    const { page, context } = await open(size, { hash: '/reports' })
+    const { page, context } = await open(size, { scene: 'paperwork-200pct', hash: '/reports' })
     await page.locator('[data-test="summary-form"]').waitFor()
     await page.evaluate(() => (document.documentElement.style.fontSize = '200%'))
     await page.waitForTimeout(150)

@@ -112,7 +112,7 @@ export async function serve(root, { record = process.env.SHOUWANG_RECORD === '1'
       if (!rust) return
       await rust.close()
       await mkdir(FIXTURES, { recursive: true })
-      for (const [scene, f] of recorded) await writeFile(join(FIXTURES, `${scene}.json`), JSON.stringify(f, null, 1) + '\n')
+      for (const [scene, f] of recorded) await writeFile(join(FIXTURES, `${scene}.json`), JSON.stringify(f, null, 2) + '\n')
     },
   }
 }
