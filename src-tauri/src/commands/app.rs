@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult, ErrorKind};
 use crate::parse;
 use crate::state::AppState;
 use shouwang_core::division::UnitCode;
+use shouwang_core::policy::Policy;
 use shouwang_core::store::Store;
 use tauri::State;
 
@@ -66,9 +67,20 @@ pub async fn enrol(state: State<'_, AppState>, args: EnrolArgs) -> AppResult<App
     if created {
         let unit_text = args.unit.as_deref().unwrap_or_default().trim();
         let unit = parse::unit(unit_text)?;
-        let policy = args.policy.as_deref().filter(|p| !p.is_empty()).unwrap_or("sichuan");
+        // Not chosen: the profile of the place the unit lies in (core's Policy::for_unit).
+        let policy = match args.policy.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => p.to_string(),
+            None => Policy::for_unit(&unit).map(|p| p.id).ok_or_else(|| {
+                AppError::field(
+                    "policy",
+                    "required",
+                    format!("单位 {unit} 所在地没有内置的政策配置，请选择一个"),
+                    format!("no built-in policy profile covers unit {unit}: choose one"),
+                )
+            })?,
+        };
         let pin = args.pin.as_deref().unwrap_or_default();
-        *guard = Some(create_encrypted(&state, unit, unit_text, policy, pin)?);
+        *guard = Some(create_encrypted(&state, unit, unit_text, &policy, pin)?);
     }
     let store = guard.as_mut().ok_or_else(AppError::not_open)?;
     let keys = args.keys.as_deref().map(str::trim).filter(|k| !k.is_empty());

@@ -140,7 +140,7 @@ pub struct EnrolArgs {
     pub device_name: String,
     /// First run only: the unit code printed with the code (the registry is created for it).
     pub unit: Option<String>,
-    /// First run only: the policy profile.
+    /// First run only: the policy profile; empty: the profile of the place the unit lies in.
     pub policy: Option<String>,
     /// First run only: the PIN (6 digits or more) or passphrase the new registry's key is wrapped under.
     pub pin: Option<String>,

@@ -131,7 +131,7 @@ device_name: string,
  */
 unit?: string | null, 
 /**
- * First run only: the policy profile.
+ * First run only: the policy profile; empty: the profile of the place the unit lies in.
  */
 policy?: string | null, 
 /**

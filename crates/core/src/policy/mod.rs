@@ -176,6 +176,17 @@ impl Policy {
         builtins().iter().find(|p| p.id.eq_ignore_ascii_case(id) || p.name == id).cloned()
     }
 
+    /// The built-in profile of the place `unit` lies in: the one whose area (its name, e.g.
+    /// 四川省巴中市巴州区) is the longest that holds the unit's county, else the one of its province
+    /// (a Sichuan village outside Bazhou takes Bazhou's); `None` for a province with no profile.
+    pub fn for_unit(unit: &crate::division::UnitCode) -> Option<Policy> {
+        let place = crate::division::full_name(&unit.as_str()[..6])?;
+        let province = crate::division::full_name(&format!("{}0000", &unit.as_str()[..2]))?;
+        let holding = |p: &&Policy| place.starts_with(p.name.as_str());
+        let best = builtins().iter().filter(holding).max_by_key(|p| p.name.chars().count());
+        best.or_else(|| builtins().iter().find(|p| p.name.starts_with(province.as_str()))).cloned()
+    }
+
     /// Every built-in profile, in the seeds' order.
     pub fn all_builtin() -> Vec<Policy> {
         builtins().to_vec()
@@ -307,6 +318,19 @@ fn parse_error(text: &str, error: &toml::de::Error) -> PolicyError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_takes_the_profile_of_its_county_else_its_province() {
+        let of = |code: &str| Policy::for_unit(&code.parse().unwrap()).map(|p| p.id);
+        assert_eq!(of("511902106202").as_deref(), Some("sichuan"), "巴州区梁永镇斑竹村");
+        assert_eq!(of("510104000000").as_deref(), Some("sichuan"), "成都市锦江区: Sichuan, outside Bazhou");
+        assert_eq!(of("370303000000").as_deref(), Some("shandong"), "淄博市张店区");
+        assert_eq!(of("370102000000").as_deref(), Some("shandong"), "济南市历下区: Shandong's only profile");
+        assert_eq!(of("440103000000").as_deref(), Some("guangdong"));
+        assert_eq!(of("210102000000").as_deref(), Some("liaoning"));
+        assert_eq!(of("430102000000").as_deref(), Some("hunan"));
+        assert_eq!(of("110101000000"), None, "北京: no profile");
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
