@@ -7,7 +7,7 @@ use crate::dto::{
     AdvanceArgs, CaseDone, CaseLine, CaseQuery, CaseRef, CaseView, CloseArgs, ElderRef, EmergencyArgs,
     EmergencyContacts, OpenCaseArgs,
 };
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::AppResult;
 use crate::parse;
 use crate::state::AppState;
 use shouwang_core::case::{Closing, Opening, Outcome, Party, Stage};
@@ -30,10 +30,7 @@ pub async fn list_cases(state: State<'_, AppState>, args: CaseQuery) -> AppResul
 #[tauri::command]
 pub async fn get_case(state: State<'_, AppState>, args: CaseRef) -> AppResult<CaseView> {
     let store = state.open().await?;
-    let case = store.case(&args.id)?;
-    let filter = CaseFilter { elder: Some(case.elder.clone()), ..CaseFilter::default() };
-    let row = (store.cases(&filter, state.now())?.into_iter().find(|r| r.id == args.id))
-        .ok_or_else(|| AppError::new(ErrorKind::NotFound, Some("case"), "没有这个个案", "no such case"))?;
+    let (case, row) = store.case_with_line(&args.id, state.now())?;
     Ok(CaseView::of(case, row))
 }
 

@@ -318,6 +318,18 @@ impl Store {
         content.get(id).and_then(|v| read_case(id, &elder, v)).ok_or_else(|| no_case(id))
     }
 
+    /// One case with its line of the list (days waited, the stage's limit, flagged on `now`): what the
+    /// case's page shows. Refused as [`Store::case`] is for an elder the viewer may not see.
+    pub fn case_with_line(&self, id: &str, now: DateTime<Utc>) -> Result<(Case, CaseRow)> {
+        let case = self.case(id)?;
+        let filter = CaseFilter { elder: Some(case.elder.clone()), ..CaseFilter::default() };
+        let row = self.cases(&filter, now)?.into_iter().find(|r| r.id == id);
+        let row = row.ok_or_else(|| {
+            field("case", format!("没有编号为 {id} 的个案"), format!("no case with id {id}"))
+        })?;
+        Ok((case, row))
+    }
+
     /// Cases as the committee's list shows them: open ones first (flagged first, then longest
     /// waiting), then closed ones, newest first. `now` decides which are flagged.
     pub fn cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<Vec<CaseRow>> {
