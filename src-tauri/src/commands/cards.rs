@@ -6,14 +6,8 @@ use crate::dto::{count, CardPaper, CardQuery, PrintedCards};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::parse;
 use crate::state::AppState;
-use shouwang_core::card::{split_services, CardElder, ContactCard, Enrolment};
-use shouwang_core::division::UnitCode;
+use shouwang_core::card::{ContactCard, Enrolment};
 use tauri::State;
-
-/// The area a registry's cards are headed with: its county's name (巴州区).
-pub fn default_area(unit: &UnitCode) -> String {
-    shouwang_core::division::region_name(&unit.as_str()[..6]).map(|r| r.name.to_string()).unwrap_or_default()
-}
 
 /// Why no card has a code, in both languages.
 fn no_code_reason(e: &AppError, done: usize, total: usize) -> (String, String) {
@@ -42,25 +36,11 @@ pub async fn print_cards(state: State<'_, AppState>, args: CardQuery) -> AppResu
     }
     let store = state.open().await?;
     let enrolment = store.sync_state()?;
-    let area = args
-        .area
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| default_area(&store.registry().unit));
-    let org = store.org()?;
     let mut cards = Vec::new();
     for raw in &args.elders {
         let id = parse::elder("elders", raw)?;
-        let elder = store.elder(&id)?;
-        let helper = match store.assignment(&id)?.helper {
-            Some(h) => Some(store.helper(&h)?),
-            None => None,
-        };
-        let services = elder.service.as_ref().map(|s| split_services(&s.content)).unwrap_or_default();
-        cards
-            .push((id, ContactCard::build(&area, &org, &CardElder::from(&elder), helper.as_ref(), services)));
+        let card = store.contact_card(&id, args.area.as_deref())?;
+        cards.push((id, card));
     }
     drop(store);
 

@@ -2,7 +2,6 @@
 //! layouts and file names; none on a helper's or a family's device (core refuses them).
 
 use super::{device, enrol, now, registry};
-use crate::commands::cards::default_area;
 use crate::commands::files::free_path;
 use crate::commands::ledger::read_ledger;
 use crate::dto::LedgerFile;
@@ -61,7 +60,6 @@ fn layouts_ledger_files_and_file_names_are_read_or_refused_under_their_field() {
     std::fs::write(&first, b"x").unwrap();
     let second = free_path(dir.path(), "附件2汇总表-斑竹村/511902106202", "xlsx");
     assert!(second.ends_with("附件2汇总表-斑竹村_511902106202-2.xlsx"), "an earlier export is kept");
-    assert_eq!(default_area(&"511902106202".parse().unwrap()), "巴州区");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::context::Ctx;
 use crate::error::{field, Result};
 use crate::output;
 use clap::Subcommand;
-use shouwang_core::card::{split_services, ContactCard, Enrolment};
+use shouwang_core::card::Enrolment;
 use shouwang_core::elder::ElderId;
 use shouwang_core::print::{self, Layout};
 use shouwang_core::role::Role;
@@ -27,7 +27,7 @@ pub enum CardCommand {
         /// Four cards to an A4 sheet, with cut marks.
         #[arg(long)]
         sheet: bool,
-        /// The area named in the heading, e.g. 巴州区.
+        /// The area named in the heading, e.g. 巴州区; empty: the county the registry lies in.
         #[arg(long, default_value = "")]
         area: String,
         /// Ask the relay this device is enrolled with for a family code per card (committee devices).
@@ -65,19 +65,12 @@ pub fn run(ctx: &Ctx, cmd: CardCommand) -> Result<()> {
         None
     };
     let mut issued = Vec::new();
-    let org = store.org()?;
     let mut cards = Vec::new();
     for id in &elders {
         let id: ElderId = id.parse().map_err(|_| {
             field("elder", format!("{id:?} 不是老人编号"), format!("{id:?} is not an elder id"))
         })?;
-        let elder = store.elder(&id)?;
-        let helper = match store.assignment(&id)?.helper {
-            Some(h) => Some(store.helper(&h)?),
-            None => None,
-        };
-        let services = elder.service.as_ref().map(|s| split_services(&s.content)).unwrap_or_default();
-        let mut card = ContactCard::build(&area, &org, &(&elder).into(), helper.as_ref(), services);
+        let mut card = store.contact_card(&id, Some(&area))?;
         if let Some((url, client, runtime)) = &asker {
             let request = shouwang_protocol::FamilyCodeRequest { elder: id.to_string() };
             let answer = runtime.block_on(client.family_code(&request))?;

@@ -81,6 +81,27 @@ pub(super) fn note_visit(
 }
 
 impl Store {
+    /// The printed contact card 明白卡 of `elder` ([`crate::card::ContactCard::build`]): the
+    /// village's organisation, the elder's helper and the services agreed, headed with `area` (when
+    /// `None` or blank: the county the registry lies in, e.g. 巴州区).
+    pub fn contact_card(&self, elder: &ElderId, area: Option<&str>) -> Result<crate::card::ContactCard> {
+        let area = match area.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => a.to_string(),
+            None => crate::division::region_name(&self.registry().unit.as_str()[..6])
+                .map(|r| r.name.to_string())
+                .unwrap_or_default(),
+        };
+        let record = self.elder(elder)?;
+        let helper = match self.assignment(elder)?.helper {
+            Some(h) => Some(self.helper(&h)?),
+            None => None,
+        };
+        let services =
+            record.service.as_ref().map(|s| crate::card::split_services(&s.content)).unwrap_or_default();
+        let org = self.org()?;
+        Ok(crate::card::ContactCard::build(&area, &org, &(&record).into(), helper.as_ref(), services))
+    }
+
     /// The contact card of `elder`, from its `card` and `family` documents alone.
     pub fn card(&self, elder: &ElderId) -> Result<Card> {
         self.see_elder(elder, crate::view::Operation::Card)?;

@@ -405,3 +405,15 @@ fn the_office_checks_without_saving_and_its_ledger_export_is_audited() {
     office.store.erase_elder_named(&first, &format!(" {} ", office.names[0]), "本人申请删除", now()).unwrap();
     assert!(office.store.elder(&first).is_err());
 }
+
+#[test]
+fn a_printed_card_is_headed_with_the_registrys_county_unless_the_office_names_an_area() {
+    let office = office();
+    let first = &office.elders[0];
+    let card = office.store.contact_card(first, None).unwrap();
+    assert_eq!(card.heading, "巴州区农村互助养老明白卡");
+    assert_eq!(card.elder.name, office.names[0]);
+    assert_eq!(card.helper.as_ref().map(|h| h.name.as_str()), Some("陈桂兰"));
+    assert_eq!(office.store.contact_card(first, Some("  ")).unwrap().heading, card.heading);
+    assert_eq!(office.store.contact_card(first, Some("梁永镇")).unwrap().heading, "梁永镇农村互助养老明白卡");
+}
