@@ -495,6 +495,29 @@ impl Store {
         Ok(reach::suggest(&self.walk(), &elders, &helpers, &current, keep_existing))
     }
 
+    /// Applies the plan core suggests now, as the office reviewed it: refused under `reviewed`
+    /// (nothing written) when `reviewed` — the (elder, helper) pairs the office saw, in order — is
+    /// not what core suggests now (a helper filed, a home moved since). `None`: apply what core
+    /// suggests, unseen.
+    pub fn apply_reviewed_plan(
+        &mut self,
+        keep_existing: bool,
+        reviewed: Option<&[(String, String)]>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Moved>> {
+        let plan = self.suggest_assignment(keep_existing)?;
+        let fresh: Vec<(String, String)> =
+            plan.proposals.iter().map(|p| (p.elder.to_string(), p.helper.to_string())).collect();
+        if reviewed.is_some_and(|seen| seen != fresh.as_slice()) {
+            return Err(Error::Field {
+                field: "reviewed".into(),
+                zh: "分配方案在审阅后已有变化，请重新生成后再确认".into(),
+                en: "the plan changed since it was reviewed: suggest it again".into(),
+            });
+        }
+        self.apply_plan(&plan, now)
+    }
+
     /// Applies a suggested assignment in one transaction; returns the elders whose helper changed.
     pub fn apply_plan(&mut self, plan: &Plan, now: DateTime<Utc>) -> Result<Vec<Moved>> {
         self.require(crate::view::Operation::AssignHelpers)?;

@@ -5,10 +5,8 @@
 pub mod plan;
 pub mod plot;
 
-use crate::dto::{
-    AssignArgs, AssignmentView, ElderRef, MovedLine, PlanArgs, PlanPick, PlanView, ReachMap, StintLine,
-};
-use crate::error::{AppError, AppResult};
+use crate::dto::{AssignArgs, AssignmentView, ElderRef, MovedLine, PlanArgs, PlanView, ReachMap, StintLine};
+use crate::error::AppResult;
 use crate::parse;
 use crate::state::AppState;
 use shouwang_core::helper::HelperId;
@@ -62,19 +60,9 @@ pub async fn suggest_assignment(state: State<'_, AppState>, args: PlanArgs) -> A
 #[tauri::command]
 pub async fn apply_assignment(state: State<'_, AppState>, args: PlanArgs) -> AppResult<Vec<MovedLine>> {
     let mut store = state.open().await?;
-    let plan = store.suggest_assignment(args.keep_existing)?;
-    let fresh: Vec<PlanPick> = (plan.proposals.iter())
-        .map(|p| PlanPick { elder: p.elder.to_string(), helper: p.helper.to_string() })
-        .collect();
-    if args.reviewed.as_ref().is_some_and(|reviewed| *reviewed != fresh) {
-        return Err(AppError::field(
-            "reviewed",
-            "format",
-            "分配方案在审阅后已有变化，请重新生成后再确认",
-            "the plan changed since it was reviewed: suggest it again",
-        ));
-    }
-    let moved = store.apply_plan(&plan, state.now())?;
+    let reviewed: Option<Vec<(String, String)>> =
+        args.reviewed.map(|picks| picks.into_iter().map(|p| (p.elder, p.helper)).collect());
+    let moved = store.apply_reviewed_plan(args.keep_existing, reviewed.as_deref(), state.now())?;
     let lines = moved_lines(moved, &store, state.today())?;
     drop(store);
     state.sync_soon();
