@@ -81,11 +81,11 @@ pub fn ledger_import(store: &Store, data: &[u8]) {
     let Some((&which, bytes)) = data.split_first() else { return };
     let sheet = if which % 2 == 0 { read_csv(bytes) } else { read_xlsx(bytes, None) };
     let Ok(sheet) = sheet else { return };
-    let ctx = ImportContext {
-        unit: store.registry().unit.clone(),
-        policy: store.policy(),
-        today: shouwang_core::time::local_date(now()),
-    };
+    let ctx = ImportContext::new(
+        store.registry().unit.clone(),
+        store.policy(),
+        shouwang_core::time::local_date(now()),
+    );
     if let Ok(planned) = plan(&sheet, store, &ctx) {
         let _ = (planned.ok(), planned.refused(), planned.existing(), planned.with_warnings());
     }

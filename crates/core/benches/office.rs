@@ -124,7 +124,7 @@ fn main() {
     let mut store =
         Store::init(dir.path().join("office.sqlite"), village.unit.clone(), "斑竹村", "sichuan", now)
             .expect("store");
-    let ctx = ImportContext { unit: village.unit.clone(), policy: store.policy(), today };
+    let ctx = ImportContext::new(village.unit.clone(), store.policy(), today);
     let (applied, ours) = time(|| {
         let sheet = ledger::read_csv(csv.as_bytes()).expect("csv");
         let plan = ledger::plan(&sheet, &store, &ctx).expect("plan");

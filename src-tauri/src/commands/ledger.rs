@@ -43,7 +43,7 @@ fn plan_on(store: &Store, file: &LedgerFile, today: chrono::NaiveDate) -> AppRes
             format!("this registry's policy profile {} does not exist", registry.policy),
         )
     })?;
-    let ctx = ImportContext { unit: registry.unit, policy, today };
+    let ctx = ImportContext::new(registry.unit, policy, today);
     Ok(ledger::plan(&read_ledger(file)?, store, &ctx)?)
 }
 

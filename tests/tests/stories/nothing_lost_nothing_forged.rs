@@ -71,11 +71,11 @@ fn names_on(device: &Device) -> BTreeMap<String, usize> {
 
 fn import(desk: &mut Device, csv: &str) -> Vec<ElderId> {
     let sheet = ledger::read_csv(csv.as_bytes()).unwrap();
-    let ctx = ledger::ImportContext {
-        unit: VILLAGE.parse().unwrap(),
-        policy: shouwang_core::policy::Policy::builtin("sichuan").unwrap(),
-        today: now().date_naive(),
-    };
+    let ctx = ledger::ImportContext::new(
+        VILLAGE.parse().unwrap(),
+        shouwang_core::policy::Policy::builtin("sichuan").unwrap(),
+        now().date_naive(),
+    );
     let plan = ledger::plan(&sheet, &desk.store, &ctx).unwrap();
     assert_eq!(
         plan.refused(),

@@ -20,6 +20,10 @@ pub struct ImportArgs {
     /// The worksheet (default: the first).
     #[arg(long)]
     sheet: Option<String>,
+    /// The survey round's date (YYYY-MM-DD) the ledger's 外出务工年限 and ages are the situation of,
+    /// for rows without a 填报日期; default: the policy's latest cutoff (广东 30 September).
+    #[arg(long)]
+    as_of: Option<String>,
 }
 
 /// `shouwang export …`
@@ -29,7 +33,7 @@ pub struct ExportArgs {
     file: PathBuf,
 }
 
-/// `shouwang import FILE [--dry-run] [--sheet NAME]`.
+/// `shouwang import FILE [--dry-run] [--sheet NAME] [--as-of YYYY-MM-DD]`.
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let dry_run = a.dry_run;
     let mut store = ctx.open()?;
@@ -37,7 +41,8 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let policy =
         Policy::builtin(&registry.policy).ok_or_else(|| Error::UnknownPolicy(registry.policy.clone()))?;
     let sheet = ledger::read_file(&a.file, a.sheet.as_deref())?;
-    let ictx = ImportContext { unit: registry.unit.clone(), policy, today: ctx.today() };
+    let mut ictx = ImportContext::new(registry.unit.clone(), policy, ctx.today());
+    ictx.as_of = a.as_of.as_deref().map(|d| crate::parse::date("as-of", Some(d), ctx.today())).transpose()?;
     let plan = ledger::plan(&sheet, &store, &ictx)?;
     let applied = if dry_run { None } else { Some(ledger::apply(&plan, &mut store, ctx.now)?) };
     if ctx.json {

@@ -254,8 +254,28 @@ pub struct ImportContext {
     pub unit: UnitCode,
     /// The policy: the age (at its cutoff) and household rules a left-behind elder must meet.
     pub policy: Policy,
-    /// Today (also the reference for 外出务工年限 when no 外出时间 is given).
+    /// Today: what the rows are checked against (no date after it).
     pub today: NaiveDate,
+    /// The survey round's date 填报日期 the ledger's stated years and ages are the situation of,
+    /// for rows without a 填报日期 of their own; `None`: the policy's latest cutoff
+    /// ([`Policy::round_date`]).
+    pub as_of: Option<NaiveDate>,
+}
+
+impl ImportContext {
+    /// Checks rows for `unit` under `policy` on `today`, dated by each row's 填报日期 or the
+    /// policy's latest cutoff.
+    pub fn new(unit: UnitCode, policy: Policy, today: NaiveDate) -> ImportContext {
+        ImportContext { unit, policy, today, as_of: None }
+    }
+
+    /// The day a row's 外出务工年限 is counted back from: the row's own
+    /// 填报日期 when it has one, else the round's date given, else the policy's latest cutoff on or
+    /// before today. "1 年" in a ledger filed on 2026-09-30 means away since 2025-09, whatever day
+    /// the office imports it.
+    pub fn reference(&self, filed: Option<NaiveDate>) -> NaiveDate {
+        filed.or(self.as_of).unwrap_or_else(|| self.policy.round_date(self.today))
+    }
 }
 
 /// Plans the import of `sheet` into `store`: maps, validates and matches every row; writes nothing.
@@ -663,9 +683,24 @@ fn to_elder(get: &dyn Fn(Col) -> Cell, ctx: &ImportContext, report: &mut Report<
             None
         }
     };
+    let sign_off_date = match cells::date(&get(Col::SignOffDate)) {
+        Ok(d) => d,
+        Err(v) => {
+            fail(
+                report,
+                Col::SignOffDate,
+                "sign_off.date",
+                v,
+                "日期应写成 2026-11-23",
+                "a date is written 2026-11-23",
+            );
+            None
+        }
+    };
+    let reference = ctx.reference(sign_off_date);
     let away_since = ym(report, Col::AwaySince, "migration.away_since").or_else(|| {
         years_away
-            .and_then(|y| ctx.today.checked_sub_months(Months::new(12 * y.max(0) as u32)))
+            .and_then(|y| reference.checked_sub_months(Months::new(12 * y.max(0) as u32)))
             .map(YearMonth::of)
     });
     let last_home_visit = ym(report, Col::LastHomeVisit, "migration.last_home_visit");
@@ -709,20 +744,6 @@ fn to_elder(get: &dyn Fn(Col) -> Cell, ctx: &ImportContext, report: &mut Report<
             able: true,
         });
     }
-    let sign_off_date = match cells::date(&get(Col::SignOffDate)) {
-        Ok(d) => d,
-        Err(v) => {
-            fail(
-                report,
-                Col::SignOffDate,
-                "sign_off.date",
-                v,
-                "日期应写成 2026-11-23",
-                "a date is written 2026-11-23",
-            );
-            None
-        }
-    };
     if !ok || name.is_empty() {
         return None;
     }

@@ -12,11 +12,11 @@ fn store(dir: &tempfile::TempDir, name: &str) -> Store {
 }
 
 fn ctx() -> ImportContext {
-    ImportContext {
-        unit: "511902106202".parse().unwrap(),
-        policy: Policy::builtin("sichuan").unwrap(),
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    }
+    ImportContext::new(
+        "511902106202".parse().unwrap(),
+        Policy::builtin("sichuan").unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
 }
 
 /// Breaks the check digit of the ID number on data row `k` (0-based) of a CSV ledger.
@@ -181,4 +181,40 @@ fn a_csv_saved_by_chinese_excel_in_gbk_is_read() {
     let sheet = read_csv(&gbk).unwrap();
     assert_eq!(sheet.headings[0], "姓名");
     assert_eq!(sheet.rows[0].1[0], Cell::Text("王秀英".into()));
+}
+
+/// Imported on 2026-12-07 under Guangdong's 30 September cutoff: "1 年" is counted back from the
+/// row's 填报日期, else the round's date given, else the cutoff — never from the day of import
+/// (which made 2025-12 of it: 9 months at the cutoff, "not left behind").
+#[test]
+fn a_ledgers_years_away_are_counted_from_its_filing_date_not_the_day_of_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "g.sqlite");
+    let csv = "姓名,性别,出生日期,外出务工年限,外出时间,填报日期\r\n\
+               王秀英,女,1948-03-05,1,,\r\n\
+               王秀英,女,1950-07-11,1,,2026-06-30\r\n\
+               李德明,男,1944-01-20,3,,\r\n\
+               张玉珍,女,1946-05-02,,2024-03,\r\n";
+    let sheet = read_csv(csv.as_bytes()).unwrap();
+    let mut ctx = ImportContext::new(
+        "511902106202".parse().unwrap(),
+        Policy::builtin("guangdong").unwrap(),
+        NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+    );
+    let away = |plan: &ImportPlan| -> Vec<Option<String>> {
+        plan.rows
+            .iter()
+            .map(|r| {
+                let m = r.elder.as_ref().and_then(|e| e.migration.as_ref());
+                m.and_then(|m| m.away_since).map(|s| s.to_string())
+            })
+            .collect()
+    };
+    // Counted by hand: 2026-09 − 1 year; 2026-06 − 1 year; 2026-09 − 3 years; as written.
+    let expected = ["2025-09", "2025-06", "2023-09", "2024-03"].map(|s| Some(s.to_string()));
+    assert_eq!(away(&plan(&sheet, &store, &ctx).unwrap()), expected);
+    // The office says the survey round was dated 2026-03-31: rows without their own date follow it.
+    ctx.as_of = NaiveDate::from_ymd_opt(2026, 3, 31);
+    let expected = ["2025-03", "2025-06", "2023-03", "2024-03"].map(|s| Some(s.to_string()));
+    assert_eq!(away(&plan(&sheet, &store, &ctx).unwrap()), expected);
 }

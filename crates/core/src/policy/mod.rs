@@ -215,6 +215,17 @@ impl Policy {
         }
     }
 
+    /// The date of the survey round current on `today`: the latest cutoff on or before it (a
+    /// 30 September cutoff: on 2026-12-07 it is 2026-09-30, on 2026-08-01 it is 2025-09-30); a fixed
+    /// cutoff is its date; a policy counting at the assessment counts on `today`.
+    pub fn round_date(&self, today: NaiveDate) -> NaiveDate {
+        let this_year = self.cutoff_date(today);
+        if this_year <= today || !matches!(self.age_cutoff, AgeCutoff::MonthDay { .. }) {
+            return this_year;
+        }
+        today.with_year(today.year() - 1).map(|last| self.cutoff_date(last)).unwrap_or(this_year)
+    }
+
     /// Straight-line radius in metres a helper reaches in [`walk_minutes`](Policy::walk_minutes):
     /// minutes × pace ÷ detour factor (Bazhou: 15 × 70 ÷ 1.3 ≈ 808 m).
     pub fn walk_radius_m(&self) -> f64 {
@@ -318,6 +329,17 @@ fn parse_error(text: &str, error: &toml::de::Error) -> PolicyError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_round_current_on_a_day_is_the_latest_cutoff_on_or_before_it() {
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let guangdong = Policy::builtin("guangdong").unwrap();
+        assert_eq!(guangdong.round_date(ymd(2026, 12, 7)), ymd(2026, 9, 30));
+        assert_eq!(guangdong.round_date(ymd(2026, 9, 30)), ymd(2026, 9, 30));
+        assert_eq!(guangdong.round_date(ymd(2026, 8, 1)), ymd(2025, 9, 30));
+        let sichuan = Policy::builtin("sichuan").unwrap();
+        assert_eq!(sichuan.round_date(ymd(2026, 12, 7)), ymd(2026, 12, 7), "counted at the assessment");
+    }
 
     #[test]
     fn a_unit_takes_the_profile_of_its_county_else_its_province() {

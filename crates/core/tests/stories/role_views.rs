@@ -348,11 +348,11 @@ fn a_helpers_tablet_is_refused_the_offices_checks_keys_erasure_and_ledger_by_rol
     refused(helper.ledger_elders(now()), Operation::LedgerExport);
     let sheet =
         shouwang_core::ledger::read_csv("姓名,性别,出生日期\n王秀英,女,1948-03-05\n".as_bytes()).unwrap();
-    let ctx = shouwang_core::ledger::ImportContext {
-        unit: office.store.registry().unit.clone(),
-        policy: shouwang_core::policy::Policy::builtin("sichuan").unwrap(),
-        today: day("2026-11-20"),
-    };
+    let ctx = shouwang_core::ledger::ImportContext::new(
+        office.store.registry().unit.clone(),
+        shouwang_core::policy::Policy::builtin("sichuan").unwrap(),
+        day("2026-11-20"),
+    );
     match shouwang_core::ledger::plan(&sheet, &helper, &ctx) {
         Err(shouwang_core::ledger::LedgerError::Refused(r)) => {
             assert_eq!(r.operation, Operation::EditRegistry)
