@@ -315,30 +315,46 @@ pub fn plan(sheet: &Sheet, store: &Store, ctx: &ImportContext) -> Result<ImportP
             en,
             warning,
         };
+        // The ID number's own errors first (length, characters, date, check digit, a second row with
+        // it), so that a bad number is not explained by what is derived from it (性别, 出生日期).
+        let raw_id = get(Col::IdNumber).text().trim().to_uppercase();
+        if !raw_id.is_empty() {
+            match crate::resident_id::ResidentId::parse_legacy(&raw_id) {
+                Err(e) => problems.push(problem(Col::IdNumber, "id_number", e.code(), e.zh(), e.en(), false)),
+                Ok(id) => match seen.get(id.as_str()) {
+                    Some(first) => problems.push(problem(
+                        Col::IdNumber,
+                        "id_number",
+                        "duplicate_in_file",
+                        format!("与第 {first} 行的身份证号码重复"),
+                        format!("the same ID number as row {first}"),
+                        false,
+                    )),
+                    None => {
+                        seen.insert(id.as_str().to_string(), *row_no);
+                    }
+                },
+            }
+        }
         let elder = to_elder(&get, ctx, &mut |col, field, rule, zh, en| {
             problems.push(problem(col, field, rule, zh, en, false))
         });
         let name = get(Col::Name).text();
         let Some(mut elder) = elder else {
+            sort_problems(&mut problems);
             rows.push(PlannedRow { row: *row_no, name, action: Action::Refuse, problems, elder: None });
             continue;
         };
-        match validate_elder(&mut elder, &vctx) {
-            Ok(warnings) => {
-                for v in warnings {
-                    let col = columns::column_of_field(&v.field).unwrap_or(Col::Name);
-                    problems.push(problem(col, &v.field, v.rule.code(), v.rule.zh(), v.rule.en(), true));
-                }
-            }
-            Err(violations) => {
-                for v in violations {
-                    let col = columns::column_of_field(&v.field).unwrap_or(Col::Name);
-                    let warning = v.rule.is_warning();
-                    problems.push(problem(col, &v.field, v.rule.code(), v.rule.zh(), v.rule.en(), warning));
-                }
+        let found = validate_elder(&mut elder, &vctx).unwrap_or_else(|all| all);
+        for v in found {
+            let col = columns::column_of_field(&v.field).unwrap_or(Col::Name);
+            let (code, warning) = (v.rule.code(), v.rule.is_warning());
+            // The ID number's error is already listed (the same rule under the same field).
+            if !problems.iter().any(|p| p.field == v.field && p.rule == code) {
+                problems.push(problem(col, &v.field, code, v.rule.zh(), v.rule.en(), warning));
             }
         }
-        if problems.iter().all(|p| p.warning) {
+        {
             let e = eligibility(&elder, &ctx.policy, ctx.today);
             for reason in &e.reasons {
                 let (col, field, refuse) = match reason {
@@ -352,26 +368,14 @@ pub fn plan(sheet: &Sheet, store: &Store, ctx: &ImportContext) -> Result<ImportP
                 }
             }
         }
+        sort_problems(&mut problems);
         let refused = problems.iter().any(|p| !p.warning);
         let action = if refused {
             Action::Refuse
         } else if let Some(number) = elder.id_number.clone() {
-            if let Some(first) = seen.get(&number) {
-                problems.push(problem(
-                    Col::IdNumber,
-                    "id_number",
-                    "duplicate_in_file",
-                    format!("与第 {first} 行的身份证号码重复"),
-                    format!("the same ID number as row {first}"),
-                    false,
-                ));
-                Action::Refuse
-            } else {
-                seen.insert(number.clone(), *row_no);
-                match store.elder_by_id_number(&number).map_err(|e| LedgerError::Xlsx(e.to_string()))? {
-                    Some(id) => Action::Existing { id },
-                    None => Action::Add,
-                }
+            match store.elder_by_id_number(&number).map_err(|e| LedgerError::Xlsx(e.to_string()))? {
+                Some(id) => Action::Existing { id },
+                None => Action::Add,
             }
         } else {
             Action::Add
@@ -380,6 +384,12 @@ pub fn plan(sheet: &Sheet, store: &Store, ctx: &ImportContext) -> Result<ImportP
         rows.push(PlannedRow { row: *row_no, name, action, problems, elder });
     }
     Ok(ImportPlan { rows, ignored_headings: ignored })
+}
+
+/// A row's problems in the order an office fixes them: the ID number's own first, then refusals
+/// before warnings, each group in the order found.
+fn sort_problems(problems: &mut [Problem]) {
+    problems.sort_by_key(|p| (p.field != "id_number", p.warning));
 }
 
 /// What [`apply`] did.

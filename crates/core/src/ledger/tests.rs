@@ -218,3 +218,35 @@ fn a_ledgers_years_away_are_counted_from_its_filing_date_not_the_day_of_import()
     let expected = ["2025-03", "2025-06", "2023-03", "2024-03"].map(|s| Some(s.to_string()));
     assert_eq!(away(&plan(&sheet, &store, &ctx).unwrap()), expected);
 }
+
+/// An office fixing a typed ledger sees every problem of a row at once, the ID number's own first.
+#[test]
+fn a_row_lists_every_problem_at_once_the_id_numbers_own_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir, "p.sqlite");
+    // No 性别 column: it is read from the ID number. Check digits worked out by hand (GB 11643).
+    let csv = "姓名,出生日期,身份证号码,子女出生年份\r\n\
+               王秀英,1948-03-05,511902194803050021,1972\r\n\
+               王秀英,1950-07-11,511902195007110049,1975\r\n\
+               王秀英,1950-07-12,511902195007110049,1976\r\n\
+               李德明,1968-01-01,511902196801010031,七五\r\n";
+    let plan = plan(&read_csv(csv.as_bytes()).unwrap(), &store, &ctx()).unwrap();
+    let rules = |row: usize| -> Vec<(String, String)> {
+        let r = plan.rows.iter().find(|r| r.row == row).unwrap();
+        r.problems.iter().filter(|p| !p.warning).map(|p| (p.column.clone(), p.rule.clone())).collect()
+    };
+    let pair = |c: &str, r: &str| (c.to_string(), r.to_string());
+    // A wrong check digit (X expected): named under 身份证号码 first, not hidden behind 性别 必填.
+    let bad = rules(2);
+    assert_eq!(bad[0], pair("身份证号码", "id_checksum"), "{bad:?}");
+    assert!(bad.contains(&pair("性别", "required")), "{bad:?}");
+    assert!(rules(3).is_empty(), "{:?}", rules(3));
+    // The namesake typed with row 3's number and another birth date: both, the duplicate first.
+    let twice = rules(4);
+    assert_eq!(twice, [pair("身份证号码", "duplicate_in_file"), pair("出生日期", "id_birth_date_mismatch")]);
+    // 58 years old and a year that does not read: both at once.
+    let young = rules(5);
+    assert!(young.contains(&pair("出生日期", "under_age")), "{young:?}");
+    assert!(young.contains(&pair("子女出生年份", "unreadable")), "{young:?}");
+    assert_eq!(plan.refused(), 3);
+}
