@@ -158,6 +158,18 @@ impl Elder {
     pub fn is_active(&self) -> bool {
         self.status == Status::Active
     }
+
+    /// Whether the elder was on the registry on `day`: registered by then (the form's 填报日期; a
+    /// record without one counts from the start) and not yet moved away or deceased (an archive
+    /// takes effect on its date). What a past month's report counts at the month's end.
+    pub fn served_on(&self, day: NaiveDate) -> bool {
+        let registered = self.sign_off.date.is_none_or(|d| d <= day);
+        let archived = match &self.archive {
+            Some(a) => a.on <= day,
+            None => !self.is_active(),
+        };
+        registered && !archived
+    }
 }
 
 /// Age in whole years (周岁) of someone born on `birth` at `date`.

@@ -50,9 +50,9 @@ fn write(
     conn.prepare_cached(
         "INSERT INTO elders (elder_id, unit, name, sex, birth_date, ethnicity, id_number, hukou, address, phone,
              lat, lon, health, education, spouse, care, children, supporters, away_since, income, status,
-             archived_on, conflicts, updated_at, id_masked, consent)
+             archived_on, conflicts, updated_at, id_masked, consent, registered_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-             ?22, ?23, ?24, ?25, ?26)
+             ?22, ?23, ?24, ?25, ?26, ?27)
          ON CONFLICT (elder_id) DO UPDATE SET unit = excluded.unit, name = excluded.name, sex = excluded.sex,
              birth_date = excluded.birth_date, ethnicity = excluded.ethnicity, id_number = excluded.id_number,
              hukou = excluded.hukou, address = excluded.address, phone = excluded.phone, lat = excluded.lat,
@@ -60,7 +60,8 @@ fn write(
              spouse = excluded.spouse, care = excluded.care, children = excluded.children,
              supporters = excluded.supporters, away_since = excluded.away_since, income = excluded.income,
              status = excluded.status, archived_on = excluded.archived_on, conflicts = excluded.conflicts,
-             updated_at = excluded.updated_at, id_masked = excluded.id_masked, consent = excluded.consent",
+             updated_at = excluded.updated_at, id_masked = excluded.id_masked, consent = excluded.consent,
+             registered_on = excluded.registered_on",
     )?
     .execute(rusqlite::params![
         id.as_str(),
@@ -89,6 +90,7 @@ fn write(
         updated_at,
         id_masked,
         consent,
+        e.sign_off.date.map(|d| d.to_string()),
     ])?;
     conn.prepare_cached("DELETE FROM elder_categories WHERE elder_id = ?1")?.execute([id.as_str()])?;
     let mut insert =

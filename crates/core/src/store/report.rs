@@ -117,8 +117,9 @@ impl Store {
     }
 
     /// The monthly progress report 月度推进情况 of the month holding `month`, taken on `today` or the
-    /// month's last day if that is earlier (the date returned beside it): every active elder of the
-    /// registry with their visits in the month, whether the schedule has them overdue on that date
+    /// month's last day if that is earlier (the date returned beside it): every elder on the registry
+    /// at the month's end ([`Elder::served_on`]: registered by then, not archived) with their visits
+    /// in the month, whether the schedule has them overdue on that date
     /// (never visited counts as overdue, as the schedule says), their emergencies in the month and
     /// cases open at its end, and the helpers filed. Office only.
     pub fn monthly_progress(&self, month: NaiveDate, today: NaiveDate) -> Result<(Progress, NaiveDate)> {
@@ -126,7 +127,8 @@ impl Store {
         self.require(Operation::Reports)?;
         let start = month.with_day(1).expect("every month has a first day");
         let next = start.checked_add_months(Months::new(1)).expect("a later month");
-        let on = today.min(next.pred_opt().expect("a day before"));
+        let last = next.pred_opt().expect("a day before");
+        let on = today.min(last);
         let at = |d: NaiveDate| {
             d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(china()).single().map(|t| t.to_utc())
         };
@@ -134,7 +136,7 @@ impl Store {
         let mut elders: BTreeMap<String, ElderMonth> = self
             .elders_under(&unit)?
             .iter()
-            .filter(|e| e.is_active())
+            .filter(|e| e.served_on(last))
             .filter_map(|e| Some((e.id.as_ref()?.to_string(), ElderMonth::new(&e.unit))))
             .collect();
         let filter =

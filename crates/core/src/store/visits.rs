@@ -437,7 +437,7 @@ impl Store {
 
     /// The date (China time) of each elder's latest visit; amendments replace their original's time and
     /// are not visits of their own.
-    fn last_visits(&self) -> Result<HashMap<String, NaiveDate>> {
+    fn last_visits(&self, until: NaiveDate) -> Result<HashMap<String, NaiveDate>> {
         let rows: Vec<(String, String, String, Option<String>, String)> = self
             .conn
             .prepare_cached("SELECT visit_id, elder_id, at, amends, recorded_at FROM visits")?
@@ -461,23 +461,30 @@ impl Store {
             let at = latest.get(id.as_str()).map_or(at.as_str(), |(_, a)| a);
             let Ok(t) = DateTime::parse_from_rfc3339(at) else { continue };
             let day = crate::time::local_date(t.to_utc());
+            if day > until {
+                continue;
+            }
             let e = out.entry(elder.clone()).or_insert(day);
             *e = (*e).max(day);
         }
         Ok(out)
     }
 
-    /// Every active elder's place in the schedule on `today`: overdue first (never visited, then most
-    /// overdue), then due today, then upcoming.
+    /// Every elder's place in the schedule on `today`: overdue first (never visited, then most
+    /// overdue), then due today, then upcoming. On a past day it is that day's schedule: elders
+    /// registered after it are not in it, those archived after it are, visits after it are not
+    /// counted.
     pub fn schedule(&self, today: NaiveDate) -> Result<Vec<ElderDue>> {
         let interval = Interval::of(&self.policy());
-        let last = self.last_visits()?;
+        let last = self.last_visits(today)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT e.elder_id, e.name, e.lat, e.lon, a.helper_id, a.risk_level FROM elders e
-             LEFT JOIN elder_helpers a ON a.elder_id = e.elder_id WHERE e.status = 'active'{}",
+             LEFT JOIN elder_helpers a ON a.elder_id = e.elder_id
+             WHERE (e.status = 'active' OR e.archived_on > ?1)
+               AND (e.registered_on IS NULL OR e.registered_on <= ?1){}",
             self.visible_elders("e.elder_id")
         ))?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([today.to_string()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
