@@ -121,7 +121,7 @@ fn refused_rows(refused: usize, dry_run: bool) -> Result<()> {
 pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let file = &a.file;
     let store = ctx.open()?;
-    let elders = store.elders_under(&store.registry().unit)?;
+    let elders = store.ledger_elders(ctx.now)?;
     ledger::export(&elders, ctx.today(), file)?;
     let n = elders.iter().filter(|e| e.is_active()).count();
     if ctx.json {
