@@ -1,19 +1,20 @@
-// Devices in Chromium against the in-memory double (see ui.test.mjs): the committee's 设备登记 issues a
+// Devices in Chromium, answered by the real commands' recorded answers on the demo village 斑竹村 (scenes,
+// ui/e2e/fixtures/devices-*.json): the committee's 设备登记 issues a
 // code for a helper's tablet and a family phone (QR code, text, expiry) at both tablet sizes, in Chinese
 // and English and at 200% font size; the family card says whether the elder was visited this month; a
 // pasted QR text fills in the relay's address on the first-run screen. Screenshots to docs/screenshots/.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { browser, server, shots, SIZES } from './harness.mjs'
+import { browser, SCENE_TIME, sceneQuery, server, shots, SIZES } from './harness.mjs'
 
-async function open(size, { role = 'committee', lang = 'zh-CN', fresh = false, hash = '' } = {}) {
+async function open(size, { scene, role, lang = 'zh-CN', fresh = false, hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
+  await context.clock.setFixedTime(SCENE_TIME)
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
-  const query = new URLSearchParams({ role, lang, ...(fresh ? { fresh: '1' } : {}) })
-  await page.goto(`${server.url}?${query}#${hash}`)
+  await page.goto(`${server.url}?${sceneQuery(scene, { role, lang, fresh })}#${hash}`)
   return { page, context, errors }
 }
 
@@ -29,7 +30,7 @@ async function noHorizontalOverflow(page, label) {
 
 for (const size of SIZES) {
   test(`the committee issues codes for a tablet and a phone at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/enrol' })
+    const { page, context, errors } = await open(size, { scene: `devices-issue-${size.width}`, hash: '/enrol' })
     await page.locator('[data-test="issue"]').waitFor()
     // A helper's tablet: choose the helper, make the code.
     await page.locator('[data-test="helpers"] .van-cell').first().click()
@@ -38,15 +39,15 @@ for (const size of SIZES) {
     assert.match(await page.locator('[data-test="issued"] h3').innerText(), /的平板/)
     assert.ok(await page.locator('[data-test="qr"] svg path').count(), 'a QR code')
     assert.match(await page.locator('[data-test="issued-expires"]').innerText(), /有效期至/)
-    // A family phone: choose the elder by searching their name.
+    // A family phone: choose the elder by searching their name (曹富贵 and 曹秀兰 share it).
     await page.locator('[data-test="kind-family"]').click()
-    await page.locator('[data-test="elder-search"] input').fill('赵')
+    await page.locator('[data-test="elder-search"] input').fill('曹')
     await page.locator('[data-test="elders"] [data-test^="pick-"]').first().click()
     await page.locator('[data-test="issue-code"]').click()
     await page.locator('[data-test="issued"]').waitFor()
-    assert.match(await page.locator('[data-test="issued"] h3').innerText(), /赵.*的家属手机/)
+    assert.match(await page.locator('[data-test="issued"] h3').innerText(), /曹.*的家属手机/)
     const payload = await page.locator('[data-test="issued-payload"] textarea').inputValue()
-    assert.match(payload, /^shouwang:\/\/enrol\?relay=http:\/\/127\.0\.0\.1:8787&code=\S+$/)
+    assert.match(payload, /^shouwang:\/\/enrol\?relay=http:\/\/127\.0\.0\.1:47815&code=\S+$/)
     await page.locator('[data-test="issued"]').scrollIntoViewIfNeeded()
     await shot(page, 'devices-issue', size)
     await noHorizontalOverflow(page, 'issue')
@@ -59,7 +60,7 @@ for (const size of SIZES) {
 }
 
 test('in English the code says what it is for and until when', async () => {
-  const { page, context } = await open(SIZES[0], { lang: 'en', hash: '/enrol' })
+  const { page, context } = await open(SIZES[0], { scene: 'devices-issue-en', lang: 'en', hash: '/enrol' })
   await page.locator('[data-test="helpers"] .van-cell').first().click()
   await page.locator('[data-test="issue-code"]').click()
   await page.locator('[data-test="issued"]').waitFor()
@@ -69,7 +70,7 @@ test('in English the code says what it is for and until when', async () => {
 })
 
 test('a helper\'s device has no code to issue, only its own enrolment', async () => {
-  const { page, context } = await open(SIZES[0], { role: 'helper', hash: '/enrol' })
+  const { page, context } = await open(SIZES[0], { scene: 'devices-helper', role: 'helper', hash: '/enrol' })
   await page.locator('[data-test="enrol"]').waitFor()
   assert.equal(await page.locator('[data-test="issue"]').count(), 0)
   await context.close()
@@ -77,17 +78,19 @@ test('a helper\'s device has no code to issue, only its own enrolment', async ()
 
 for (const size of SIZES) {
   test(`the family card says whether the elder was visited this month at ${size.width}×${size.height}`, async () => {
-    const { page, context } = await open(size, { role: 'family', hash: '/card' })
+    const { page, context } = await open(size, { scene: 'devices-family-card', role: 'family', hash: '/card' })
     const visited = page.locator('[data-test="visited"]')
     await visited.waitFor()
-    assert.match(await visited.innerText(), /本月已探访（2026-11-\d\d）|本月尚未探访/)
+    // 程春梅's family: her last visit was on 4 October, none yet in November.
+    assert.match(await visited.innerText(), /本月尚未探访/)
+    await page.getByText('上次探访：2026-10-04').waitFor()
     await shot(page, 'devices-family-card', size)
     await context.close()
   })
 }
 
 test('a pasted QR text fills in the relay\'s address on the first-run screen', async () => {
-  const { page, context } = await open(SIZES[1], { fresh: true })
+  const { page, context } = await open(SIZES[1], { scene: 'devices-first-run', fresh: true })
   await page.locator('[data-test="first-run"] .van-tab').nth(1).click()
   const form = page.locator('[data-test="enrol-form"]')
   await form.locator('input[name="code"]').fill('shouwang://enrol?relay=http://192.168.1.10:8787&code=K7PQ-F001-XT')

@@ -8,6 +8,9 @@
 //! Options (the page's query, recorded in the fixture): `role` (committee, helper, family,
 //! township; default committee), `fresh` (no registry: first run), `local` (a registry never
 //! enrolled with a relay), `locked` (the encrypted registry closed until the PIN is given).
+//!
+//! The device is enrolled with the scenes' relay ([`relay`]): it issues enrolment codes from a fixed
+//! stream and is out of reach for a sync.
 
 use super::app::commands::files::ExportDir;
 use super::app::state::{AppState, Clock};
@@ -18,6 +21,9 @@ use shouwang_core::case::Opening;
 use shouwang_core::demo::{demo_services, demo_village, DemoVillage};
 use shouwang_core::store::{Store, SyncState};
 use std::sync::{Arc, Mutex};
+
+#[path = "relay.rs"]
+mod relay;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -82,6 +88,7 @@ impl Scene {
     /// with the clock at [`START`] (and unlocked with [`PIN`] unless `locked`).
     pub fn open(options: &Options) -> Scene {
         shouwang_core::ids::deterministic_for_fixtures(SEED);
+        relay::restart();
         // The lock screen shows the PIN, as in the demo (read when the app's lock is made).
         std::env::set_var("SHOUWANG_DEMO_PIN", PIN);
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -229,7 +236,7 @@ fn village(store: &mut Store, options: &Options) {
     let role = options.role.clone().unwrap_or_else(|| "committee".into());
     let helper = store.helpers().expect("helpers").first().map(|h| h.id.to_string());
     let state = SyncState {
-        relay: "http://127.0.0.1:9".into(),
+        relay: relay::address().into(),
         token: "fixture".into(),
         device_id: "fixture-device".into(),
         scope: "511902106202".into(),
