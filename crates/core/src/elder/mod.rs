@@ -137,6 +137,9 @@ fn active() -> Status {
     Status::Active
 }
 
+/// 高龄: the age (周岁) from which an elder is in the group whatever the record says.
+pub const ADVANCED_AGE: i32 = 80;
+
 impl Elder {
     /// Age in whole years on `date` (周岁).
     pub fn age_on(&self, date: NaiveDate) -> i32 {
@@ -145,7 +148,8 @@ impl Elder {
 
     /// Whether a group applies, with 高龄 also derived from the birth date on `date`.
     pub fn in_category(&self, category: Category, date: NaiveDate) -> bool {
-        self.categories.contains(&category) || (category == Category::AdvancedAge && self.age_on(date) >= 80)
+        self.categories.contains(&category)
+            || (category == Category::AdvancedAge && self.age_on(date) >= ADVANCED_AGE)
     }
 
     /// 重点对象: an economically hard-up family with an elder who is 高龄 or 失能.

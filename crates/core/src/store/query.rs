@@ -153,7 +153,7 @@ impl Store {
                 sql.push(')');
             }
         }
-        let eighty = years_before(today, 80).to_string();
+        let eighty = years_before(today, crate::elder::ADVANCED_AGE as u32).to_string();
         let in_category = |c: Category| {
             format!("EXISTS (SELECT 1 FROM elder_categories c WHERE c.elder_id = e.elder_id AND c.category = '{}')", c.code())
         };
@@ -216,18 +216,26 @@ impl Store {
             let id = id.parse::<ElderId>().map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
             })?;
+            let age = crate::elder::age_on(birth_date, today);
+            let mut categories: Vec<String> =
+                categories.map(|c| c.split(',').map(str::to_owned).collect()).unwrap_or_default();
+            // 高龄 on the day for everyone 80 or older, recorded or not.
+            let advanced = Category::AdvancedAge.code();
+            if age >= crate::elder::ADVANCED_AGE && !categories.iter().any(|c| c == advanced) {
+                categories.insert(0, advanced.to_string());
+            }
             let row = ElderRow {
                 id,
                 name: r.get(1)?,
                 sex: r.get(2)?,
                 birth_date,
-                age: crate::elder::age_on(birth_date, today),
+                age,
                 id_number: r.get(4)?,
                 address: r.get(5)?,
                 phone: r.get(6)?,
                 health: r.get(7)?,
                 care: r.get(8)?,
-                categories: categories.map(|c| c.split(',').map(str::to_owned).collect()).unwrap_or_default(),
+                categories,
                 status: r.get(10)?,
                 conflicts: r.get(11)?,
                 consent: r.get(13)?,

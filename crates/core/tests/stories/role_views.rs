@@ -417,3 +417,22 @@ fn a_printed_card_is_headed_with_the_registrys_county_unless_the_office_names_an
     assert_eq!(office.store.contact_card(first, Some("  ")).unwrap().heading, card.heading);
     assert_eq!(office.store.contact_card(first, Some("梁永镇")).unwrap().heading, "梁永镇农村互助养老明白卡");
 }
+
+#[test]
+fn the_registry_list_shows_高龄_for_everyone_eighty_or_older_on_the_day() {
+    use chrono::Datelike;
+    let office = office();
+    let all = ElderFilter { any_status: true, ..ElderFilter::default() };
+    for on in [day("2026-11-20"), day("2031-11-20")] {
+        for row in office.store.list(&all, on).unwrap() {
+            // 周岁 counted by hand: years since birth, one less before the birthday.
+            let b = row.birth_date;
+            let had_birthday = (on.month(), on.day()) >= (b.month(), b.day());
+            let age = on.year() - b.year() - i32::from(!had_birthday);
+            let tagged = row.categories.iter().any(|c| c == "advanced_age");
+            let recorded =
+                office.store.elder(&row.id).unwrap().categories.iter().any(|c| c.code() == "advanced_age");
+            assert_eq!(tagged, age >= 80 || recorded, "{} is {age} on {on}", row.name);
+        }
+    }
+}
