@@ -2,26 +2,24 @@
 //! said was saved must still be there when it is switched back on, and nothing may be half written.
 //!
 //! The `crash-writer` binary writes demo elders (and address changes) into a real store file and
-//! prints `ACK` after each commit; this test kills it with SIGKILL after a random, seeded delay, many
-//! times over the same file, then opens the store and checks every acknowledged write and every
-//! invariant between documents, projection and outbox.
+//! prints `BEGIN` before and `ACK` after each commit; this test kills it with SIGKILL the moment it
+//! has begun a seeded number of writes (so the kill lands with a write in flight, however fast or busy
+//! the machine is), many times over the same file, then opens the store and checks every acknowledged
+//! write and every invariant between documents, projection and outbox.
 
 use rusqlite::Connection;
 use shouwang_core::demo::{DemoVillage, Rng};
 use shouwang_core::elder::ElderId;
 use shouwang_core::store::{Error, Store};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-/// Power cuts at least; more are made (up to [`MAX_RUNS`]) on a machine too busy to write much.
+/// Power cuts.
 const RUNS: u64 = 200;
-const MAX_RUNS: u64 = 600;
-/// Enough writes to make the runs meaningful.
-const MIN_ACKED_ADDS: usize = 100;
-const MIN_ACKED_MOVES: usize = 20;
+/// A cut comes as the writer begins its `1..=MAX_BEGUN`-th write (seeded), or at start-up.
+const MAX_BEGUN: u64 = 9;
 /// Every demo elder fills these documents (no helper is assigned, so `assignment` stays empty).
 const KINDS: [&str; 4] = ["card", "family", "profile", "sensitive"];
 
@@ -47,8 +45,9 @@ fn parse(line: &str) -> Line {
     Line { ack: verb == "ACK", id, what, address }
 }
 
-/// Starts the writer on `db`, cuts its power after `after`, and returns the complete lines it printed.
-fn write_until_power_cut(db: &Path, seed: u64, after: Duration) -> Vec<Line> {
+/// Starts the writer on `db` and cuts its power the moment it prints the `begun`-th `BEGIN` (`0`:
+/// while it is still starting up); returns the complete lines it printed.
+fn write_until_power_cut(db: &Path, seed: u64, begun: u64) -> Vec<Line> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_crash-writer"))
         .arg(db)
         .arg(seed.to_string())
@@ -57,11 +56,21 @@ fn write_until_power_cut(db: &Path, seed: u64, after: Duration) -> Vec<Line> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the writer starts");
-    std::thread::sleep(after);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let mut seen = 0;
+    while seen < begun {
+        let before = text.len();
+        if out.read_line(&mut text).unwrap() == 0 {
+            break; // the writer stopped: reported below
+        }
+        if text[before..].starts_with("BEGIN ") {
+            seen += 1;
+        }
+    }
     let stopped_by_itself = child.try_wait().unwrap();
     child.kill().unwrap();
-    let mut out = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
+    out.read_to_string(&mut text).unwrap();
     let status = child.wait().unwrap();
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
@@ -72,11 +81,7 @@ fn write_until_power_cut(db: &Path, seed: u64, after: Duration) -> Vec<Line> {
         assert_eq!(status.signal(), Some(9), "the writer was not killed but exited ({status}): {err}");
     }
     // A line cut off by the kill was never acknowledged.
-    String::from_utf8_lossy(&out)
-        .split_inclusive('\n')
-        .filter(|l| l.ends_with('\n'))
-        .map(|l| parse(l.trim_end()))
-        .collect()
+    text.split_inclusive('\n').filter(|l| l.ends_with('\n')).map(|l| parse(l.trim_end())).collect()
 }
 
 /// What became of one elder's writes, as far as the writer told.
@@ -138,21 +143,23 @@ fn every_acknowledged_write_survives_the_tablet_losing_power() {
 
     let mut rng = Rng::new(20_261_123);
     let mut history = History::default();
-    let mut runs = 0;
-    while runs < RUNS
-        || (runs < MAX_RUNS && (history.acked_adds < MIN_ACKED_ADDS || history.acked_moves < MIN_ACKED_MOVES))
-    {
+    let mut cut_at_start = 0;
+    for run in 0..RUNS {
         // Every eighth cut comes while the writer is still starting up.
-        let after = if runs % 8 == 0 { 0 } else { rng.range(0, 60) as u64 };
-        history.record(write_until_power_cut(&db, 1_000 + runs, Duration::from_millis(after)));
-        runs += 1;
+        let begun = if run % 8 == 0 { 0 } else { rng.range(1, MAX_BEGUN as i64) as u64 };
+        cut_at_start += usize::from(begun == 0);
+        history.record(write_until_power_cut(&db, 1_000 + run, begun));
     }
+    let runs = RUNS;
+    // Each cut after start-up was made as a write began: nearly all of them find it in flight (a
+    // write may still commit between its BEGIN and the signal). Counted, not timed.
+    let with_a_write = (RUNS as usize) - cut_at_start;
     assert!(
-        history.acked_adds >= MIN_ACKED_ADDS && history.acked_moves >= MIN_ACKED_MOVES,
-        "too few writes in {runs} runs to mean anything: {} adds, {} address changes",
-        history.acked_adds,
-        history.acked_moves
+        history.cut_off * 2 >= with_a_write,
+        "only {} of {with_a_write} power cuts came with a write in flight",
+        history.cut_off
     );
+    assert!(history.acked_adds > 0 && history.acked_moves > 0, "{history:?}");
 
     let mut store = Store::open(&db, now()).expect("the store opens after the power cuts");
     let mut committed_in_flight = 0;
