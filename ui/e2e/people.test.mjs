@@ -1,23 +1,25 @@
-// The people screens in Chromium against the in-memory double: the committee's helpers, the walking-reach
-// plot with a balanced assignment applied, the remote elders, a case moved along 发现 → 报告 → 转介 → 救助,
-// and a helper's emergency 助急 call logged from the elder's card. Both tablet sizes; Chinese and English;
-// 200% font size. Screenshots: docs/screenshots/people-*.png.
+// The people screens in Chromium, answered by the real commands' recorded answers on the demo village 斑竹村
+// (scenes, ui/e2e/fixtures/people-*.json): the committee's helpers, the walking-reach plot, a new helper
+// filed on the far side of the village and a balanced assignment applied, the remote elders, a case moved
+// along 发现 → 报告 → 转介 → 救助, and a helper's emergency 助急 call logged from the elder's card. Both
+// tablet sizes; Chinese and English; 200% font size. Screenshots: docs/screenshots/people-*.png.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { browser, server, shots, SIZES } from './harness.mjs'
+import { browser, SCENE_TIME, sceneQuery, server, shots, SIZES } from './harness.mjs'
 
-// The demo village's last elder lives on the far hill, beyond every helper's walk.
-const FAR = (12).toString(16).padStart(32, '0')
-const FAR_NAME = '孙桂芳'
+// The demo village's elders the stories meet (ids from the village's id key, fixed for the scenes).
+const YU = '860383451d423ab9951623bd9df29bee' // 于洪: 蔡霞's (the helper's tablet's), beyond every walk
+const FAR = 'ade5420e9d38f213fd86b0b21c20475d' // 曾永福: on the far west hill, beyond every helper's walk
+const FAR_NAME = '曾永福'
 
-async function open(size, { role = 'committee', lang = 'zh-CN', hash = '' } = {}) {
+async function open(size, { scene, role, lang = 'zh-CN', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: size, hasTouch: true, isMobile: false, locale: lang === 'en' ? 'en-US' : 'zh-CN' })
+  await context.clock.setFixedTime(SCENE_TIME)
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (e) => errors.push(e.message))
-  const query = new URLSearchParams({ role, lang })
-  await page.goto(`${server.url}?${query}#${hash}`)
+  await page.goto(`${server.url}?${sceneQuery(scene, { role, lang })}#${hash}`)
   // A tablet would hand tel: links to the dialer; here the tap is kept and the navigation dropped.
   await page.evaluate(() =>
     document.addEventListener('click', (e) => e.target.closest?.('a[href^="tel:"]') && e.preventDefault(), true),
@@ -52,32 +54,54 @@ async function pickInPicker(page, text) {
 }
 
 for (const size of SIZES) {
-  test(`the committee sees every helper's reach circle and applies a balanced assignment at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/registry' })
+  test(`the committee sees every helper's reach circle, files a new helper and applies a balanced assignment at ${size.width}×${size.height}`, async () => {
+    const { page, context, errors } = await open(size, { scene: `people-helpers-${size.width}`, hash: '/registry' })
     await page.locator('[data-test="tab-helpers"]').first().click()
     await page.locator('[data-test="helpers"][data-loaded="true"]').waitFor()
-    const helpers = await page.locator('[data-test="helper-row"]').count()
-    assert.equal(helpers, 3)
-    await page.getByText('未备案').first().waitFor()
+    // 斑竹村's two helpers, both filed (备案) on 1 November.
+    assert.equal(await page.locator('[data-test="helper-row"]').count(), 2)
+    assert.equal(await page.locator('[data-test="filed"]', { hasText: '已备案 2026-11-01' }).count(), 2)
     await shot(page, 'helpers', size)
 
     await page.locator('.van-tab', { hasText: '步行范围与分配' }).click()
     await page.locator('[data-test="reach-map"] svg').waitFor()
-    assert.equal(await page.locator('[data-test="reach-circle"]').count(), helpers, 'one reach circle per helper')
+    assert.equal(await page.locator('[data-test="reach-circle"]').count(), 2, 'one reach circle per helper')
     const r = await page.locator('[data-test="reach-circle"]').first().getAttribute('r')
     assert.ok(Math.abs(Number(r) - 807.69) < 0.1, `15 minutes at 70 m/min, detour 1.3: r=${r}`)
     await page.getByText(/步行 15 分钟的范围（直线约 808 米/).waitFor()
-    const before = await page.locator('[data-test="elder-dot"]').evaluateAll((els) => new Set(els.map((e) => e.dataset.helper).filter(Boolean)).size)
-    assert.equal(before, 1, 'every elder starts with the same helper')
+    const remoteDots = () => page.locator('[data-test="elder-dot"][data-remote="true"]').count()
+    assert.equal(await remoteDots(), 9, 'nine of the twelve elders live beyond both helpers\' walk')
 
     // Tap an elder: their helper, the helpers in reach with minutes, the history.
     await page.locator(`[data-test="elder-dot"][data-remote="false"]`).nth(1).locator('circle').nth(1).click({ force: true })
     await page.locator('[data-test="elder-panel"]').getByText('当前互助员').waitFor()
     await page.locator('[data-test="elder-panel"]').getByText('分配记录').waitFor()
 
-    // Keeping the current assignments, nothing moves; starting afresh, the plan balances the loads.
+    // The demo's assignment is already balanced: keeping it, nothing moves.
     await page.locator('[data-test="suggest"]').click()
     await page.locator('[data-test="plan"]').getByText('按此方案无需调整任何老人').waitFor()
+
+    // A new helper on the east side: the rules answer under their fields, then the helper is filed with a home.
+    await page.locator('.van-tab', { hasText: '互助员名单' }).click()
+    await page.locator('[data-test="add-helper"]').click()
+    await page.locator('[data-test="field-phone"] input').fill('123')
+    await page.locator('[data-test="save-helper"]').click()
+    await page.locator('[data-test="field-name"] .van-field__error-message', { hasText: '必填' }).waitFor()
+    await page.locator('[data-test="field-phone"] .van-field__error-message', { hasText: '手机号' }).waitFor()
+    await page.locator('[data-test="field-name"] input').fill('赵秀兰')
+    await page.locator('[data-test="field-phone"] input').fill('13908271104')
+    await page.locator('[data-test="field-lat"] input').fill('31.7374')
+    await page.locator('[data-test="field-lon"] input').fill('106.8439')
+    await page.locator('[data-test="save-helper"]').click()
+    await page.locator('[data-test="helper-row"]', { hasText: '赵秀兰' }).waitFor()
+    assert.equal(await page.locator('[data-test="helper-row"]').count(), 3)
+    await page.locator('[data-test="helper-row"]', { hasText: '赵秀兰' }).getByText('未备案').waitFor()
+
+    // Her walk reaches four of the remote elders: starting afresh, the plan gives them to her.
+    await page.locator('.van-tab', { hasText: '步行范围与分配' }).click()
+    await page.locator('[data-test="reach-map"] svg').waitFor()
+    assert.equal(await page.locator('[data-test="reach-circle"]').count(), 3)
+    assert.equal(await remoteDots(), 5)
     await page.locator('[data-test="keep"]').click()
     await page.locator('[data-test="suggest"]').click()
     await page.locator('[data-test="move"]').first().waitFor()
@@ -93,36 +117,21 @@ for (const size of SIZES) {
     await page.evaluate(() => window.scrollTo(0, 0))
     await shot(page, 'map', size)
 
-    // The elder out of reach is listed as remote, with the phone and video note.
+    // The elders out of reach are listed as remote, with the phone and video note.
     await page.locator('.van-tab', { hasText: '偏远老人' }).click()
     await page.locator('[data-test="remote-row"]', { hasText: FAR_NAME }).waitFor()
-    assert.equal(await page.locator('[data-test="remote-row"]').count(), 1)
+    assert.equal(await page.locator('[data-test="remote-row"]').count(), 5)
     await page.getByText(/电话巡访、视频调度/).waitFor()
     await shot(page, 'remote', size)
-
-    // A new helper: the rules answer under their fields, then the helper is filed with a home.
-    await page.locator('.van-tab', { hasText: '互助员名单' }).click()
-    await page.locator('[data-test="add-helper"]').click()
-    await page.locator('[data-test="field-phone"] input').fill('123')
-    await page.locator('[data-test="save-helper"]').click()
-    await page.locator('[data-test="field-name"] .van-field__error-message', { hasText: '必填' }).waitFor()
-    await page.locator('[data-test="field-phone"] .van-field__error-message', { hasText: '电话号码' }).waitFor()
-    await page.locator('[data-test="field-name"] input').fill('赵秀兰')
-    await page.locator('[data-test="field-phone"] input').fill('13908271104')
-    await page.locator('[data-test="field-lat"] input').fill('31.8530')
-    await page.locator('[data-test="field-lon"] input').fill('106.7520')
-    await page.locator('[data-test="save-helper"]').click()
-    await page.locator('[data-test="helper-row"]', { hasText: '赵秀兰' }).waitFor()
-    assert.equal(await page.locator('[data-test="helper-row"]').count(), 4)
     assert.deepEqual(errors, [])
     await context.close()
   })
 
   test(`the committee opens a case and moves it along the chain at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/cases' })
+    const { page, context, errors } = await open(size, { scene: `people-case-${size.width}`, hash: '/cases' })
     await page.locator('[data-test="cases"][data-loaded="true"]').waitFor()
-    // The seeded case has waited 5 days for 报告 (limit 1): flagged.
-    await page.locator('[data-test="overdue-badge"]', { hasText: '超时 5/1 天' }).waitFor()
+    // 周金凤's leaking roof, found on 18 November, has waited 4 days for 报告 (limit 1): flagged.
+    await page.locator('[data-test="overdue-badge"]', { hasText: '超时 4/1 天' }).waitFor()
     assert.equal(await page.locator('[data-test="case-row"]').first().getAttribute('data-flagged'), 'true', 'overdue first')
     await shot(page, 'cases', size)
 
@@ -130,7 +139,7 @@ for (const size of SIZES) {
     await page.locator('[data-test="confirm-open"]').click()
     await page.locator('[data-test="case-elder"] .van-field__error-message').waitFor()
     await page.locator('[data-test="case-elder"]').click()
-    await pickInPicker(page, '王秀英')
+    await pickInPicker(page, '程春梅')
     await page.locator('[data-test="case-summary"] textarea').fill('冬季取暖困难，缺少棉被')
     await page.locator('[data-test="confirm-open"]').click()
     // 经办人 is required: the error stands under the field and nothing is opened.
@@ -146,7 +155,8 @@ for (const size of SIZES) {
     assert.equal(await page.locator('[data-test="step"]').count(), 2)
 
     // Skipping 转介 needs a reason.
-    await page.locator('[data-test="adv-stage"]').click()
+    // The field holds 转介 already; a tap on its label (环节) opens the stage picker.
+    await page.locator('[data-test="adv-stage"] .van-field__label').click()
     await pickInPicker(page, '救助')
     await page.locator('[data-test="adv-by"] input').fill('王主任')
     await page.locator('[data-test="advance"]').click()
@@ -156,7 +166,7 @@ for (const size of SIZES) {
     await page.locator('[data-test="case"][data-stage="assisted"]').waitFor()
     await shot(page, 'case', size)
 
-    await page.locator('[data-test="close-outcome"]').click()
+    await page.locator('[data-test="close-outcome"] .van-field__label').click()
     await pickInPicker(page, '已解决')
     await page.locator('[data-test="close-by"] input').fill('王主任')
     await page.locator('[data-test="close"]').click()
@@ -166,8 +176,8 @@ for (const size of SIZES) {
   })
 
   test(`a helper logs an emergency call to 120 from the elder's card at ${size.width}×${size.height}`, async () => {
-    const elder = (2).toString(16).padStart(32, '0')
-    const { page, context, errors } = await open(size, { role: 'helper', hash: `/elder/${elder}` })
+    // 于洪, on 蔡霞's list; his son 于国平 is his main supporter.
+    const { page, context, errors } = await open(size, { scene: `people-emergency-${size.width}`, role: 'helper', hash: `/elder/${YU}` })
     await page.locator('[data-test="helper-elder"]').waitFor()
     await page.locator('[data-test="sos"]').click()
     await page.locator('[data-test="emergency"]').waitFor()
@@ -199,21 +209,21 @@ for (const size of SIZES) {
   })
 
   test(`the people screens in English at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { lang: 'en', hash: '/helpers' })
+    const { page, context, errors } = await open(size, { scene: 'people-en', lang: 'en', hash: '/helpers' })
     await page.locator('[data-test="helpers"][data-loaded="true"]').waitFor()
-    await page.getByText('Not filed').first().waitFor()
+    await page.locator('[data-test="filed"]', { hasText: 'Filed 2026-11-01' }).first().waitFor()
     await page.locator('.van-tab', { hasText: 'Walking reach' }).click()
     await page.getByText(/15-minute walk \(about 808 m/).waitFor()
     await shot(page, 'map-en', size)
     await page.goto(page.url().replace(/#.*$/, '#/cases'))
-    await page.locator('[data-test="overdue-badge"]', { hasText: 'Overdue 5/1 days' }).waitFor()
+    await page.locator('[data-test="overdue-badge"]', { hasText: 'Overdue 4/1 days' }).waitFor()
     await shot(page, 'cases-en', size)
     assert.deepEqual(errors, [])
     await context.close()
   })
 
   test(`the helpers list and the cases list at 200% font size fit at ${size.width}×${size.height}`, async () => {
-    const { page, context, errors } = await open(size, { hash: '/helpers' })
+    const { page, context, errors } = await open(size, { scene: 'people-200pct', hash: '/helpers' })
     await page.locator('[data-test="helpers"][data-loaded="true"]').waitFor()
     await page.evaluate(() => (document.documentElement.style.fontSize = '200%'))
     await page.waitForTimeout(200)
