@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-// `vite build` is the app's UI (talks to the Rust commands); `vite build --mode fake` swaps in the
-// in-memory double of the backend for the browser tests (e2e/).
+// `vite build` is the app's UI (talks to the Rust commands); `vite build --mode fake` (dist-fake/) is the
+// browser tests' build (e2e/): a page opened with ?scene= replays the recorded answers (src/api/replay.ts).
 export default defineConfig(({ mode }) => ({
   plugins: [vue()],
   base: './',

@@ -15,9 +15,6 @@ async function start() {
   if (__SHOUWANG_FAKE__ && scene) {
     const { replayBackend } = await import('./api/replay')
     useBackend(await replayBackend(scene, new URLSearchParams(location.search)))
-  } else if (__SHOUWANG_FAKE__) {
-    const { fakeBackend } = await import('./api/fake')
-    useBackend(fakeBackend())
   } else {
     const { tauriBackend } = await import('./api/tauri')
     useBackend(tauriBackend)
