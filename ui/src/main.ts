@@ -6,8 +6,8 @@ import { backend, useBackend } from './api'
 import { app as state, listenSync, refreshStatus } from './state'
 import { makeRouter } from './router'
 import App from './App.vue'
-import FirstRun from './views/FirstRun.vue'
-import LockScreen from './views/privacy/LockScreen.vue'
+import FirstRun from './views/app/FirstRun.vue'
+import LockScreen from './views/lock/LockScreen.vue'
 import { call } from './api'
 
 async function start() {
