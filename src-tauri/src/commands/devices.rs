@@ -71,10 +71,7 @@ pub async fn issue_enrolment(state: State<'_, AppState>, args: IssueArgs) -> App
     let answer = client.enrolment_code(&request).await?;
     // The device's keys travel in the QR code only, never through the relay: a helper's tablet gets
     // the village key, a family phone its elder's card key (core's `issue_key_bundle`).
-    let label = match args.kind {
-        DeviceKind::Helper => format!("{name}的平板"),
-        DeviceKind::Family => format!("{name}的家属手机"),
-    };
+    let label = shouwang_core::keys::device_label(args.kind.into(), &name);
     let elder = request.elder.as_deref().map(|e| parse::elder("elder", e)).transpose()?;
     let bundle = (state.open().await?)
         .issue_key_bundle(args.kind.into(), elder.as_ref(), request.helper.as_deref(), &label, state.now())?

@@ -65,6 +65,16 @@ impl Key {
     }
 }
 
+/// The label an issued device key is listed under (密钥管理): whose device it is, e.g. 陈桂兰的平板
+/// for a helper's tablet, 王秀英的家属手机 for a family phone.
+pub fn device_label(role: crate::role::Role, whose: &str) -> String {
+    match role {
+        crate::role::Role::Helper => format!("{whose}的平板"),
+        crate::role::Role::Family => format!("{whose}的家属手机"),
+        _ => whose.to_string(),
+    }
+}
+
 /// `HKDF-SHA256(ikm = key, info = parts concatenated)`, 32 bytes.
 pub fn derive(key: &Key, info: &[&[u8]]) -> Key {
     let hk = Hkdf::<Sha256>::new(None, key.bytes());
