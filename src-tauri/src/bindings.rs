@@ -158,6 +158,7 @@ fn decls(cfg: &Config) -> Vec<String> {
         CaseRef::decl(cfg),
         StepLine::decl(cfg),
         CaseView::decl(cfg),
+        NextStage::decl(cfg),
         OpenCaseArgs::decl(cfg),
         AdvanceArgs::decl(cfg),
         CloseArgs::decl(cfg),

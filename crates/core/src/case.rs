@@ -44,6 +44,12 @@ impl Stage {
     pub fn next(self) -> Option<Stage> {
         Stage::ALL.get(self.index() + 1).copied()
     }
+
+    /// The stages a case at this one may still be advanced to, in order, each with whether it skips
+    /// one (a skip needs its reason, [`StageError`]).
+    pub fn later(self) -> Vec<(Stage, bool)> {
+        Stage::ALL.iter().skip(self.index() + 1).map(|s| (*s, s.index() > self.index() + 1)).collect()
+    }
 }
 
 choice! {
@@ -415,6 +421,14 @@ mod tests {
             skip_reason: String::new(),
             recorded_at: None,
         }
+    }
+
+    #[test]
+    fn a_case_may_go_on_to_any_later_stage_and_only_the_next_skips_nothing() {
+        use Stage::*;
+        assert_eq!(Discovered.later(), [(Reported, false), (Referred, true), (Assisted, true)]);
+        assert_eq!(Referred.later(), [(Assisted, false)]);
+        assert!(Assisted.later().is_empty());
     }
 
     #[test]

@@ -120,6 +120,21 @@ pub struct CaseView {
     pub closed_by: Option<String>,
     /// Closed: remark.
     pub closed_note: Option<String>,
+    /// The chain's stages in order (core's `Stage::ALL`).
+    pub stages: Vec<String>,
+    /// The stages it may still be advanced to, the next first, each saying whether it skips one.
+    pub next: Vec<NextStage>,
+    /// The outcomes a case closes with (core's `Outcome::ALL`).
+    pub outcomes: Vec<String>,
+}
+
+/// A stage a case may be advanced to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct NextStage {
+    /// The stage's code.
+    pub stage: String,
+    /// It skips a stage: the form asks for the reason.
+    pub skips: bool,
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -129,6 +144,7 @@ fn stamp(t: DateTime<Utc>) -> String {
 impl CaseView {
     /// The case `case` with its list line `row`: 发现 first, then every stage entry.
     pub fn of(case: Case, row: CaseRow) -> CaseView {
+        let current = case.stages.last().map_or(Stage::Discovered, |s| s.stage);
         let mut steps = vec![StepLine {
             id: "opened".into(),
             stage: Stage::Discovered.code().into(),
@@ -152,6 +168,13 @@ impl CaseView {
             visit: case.opened.visit.clone(),
             closed_by: case.closed.as_ref().map(|c| c.by.clone()),
             closed_note: case.closed.as_ref().map(|c| c.note.clone()),
+            stages: Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
+            next: current
+                .later()
+                .into_iter()
+                .map(|(stage, skips)| NextStage { stage: stage.code().into(), skips })
+                .collect(),
+            outcomes: shouwang_core::case::Outcome::ALL.iter().map(|o| o.code().to_string()).collect(),
         }
     }
 }

@@ -1264,7 +1264,29 @@ closed_by: string | null,
 /**
  * Closed: remark.
  */
-closed_note: string | null, };
+closed_note: string | null, 
+/**
+ * The chain's stages in order (core's `Stage::ALL`).
+ */
+stages: Array<string>, 
+/**
+ * The stages it may still be advanced to, the next first, each saying whether it skips one.
+ */
+next: Array<NextStage>, 
+/**
+ * The outcomes a case closes with (core's `Outcome::ALL`).
+ */
+outcomes: Array<string>, };
+
+export type NextStage = { 
+/**
+ * The stage's code.
+ */
+stage: string, 
+/**
+ * It skips a stage: the form asks for the reason.
+ */
+skips: boolean, };
 
 export type OpenCaseArgs = { 
 /**
