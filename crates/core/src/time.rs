@@ -17,6 +17,16 @@ pub fn local_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&china()).date_naive()
 }
 
+/// The instant `day` begins in China (00:00 UTC+8).
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_local_timezone(china())
+        .single()
+        .expect("a fixed offset")
+        .to_utc()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use crate::policy::{AgeCutoff, Policy};
 use crate::progress::{self, ElderMonth, HelperMonth, Progress};
 use crate::report::{self, Entered, Layout, Summary};
 use crate::schedule::Status;
-use crate::time::china;
+use crate::time::start_of_day;
 use crate::view::Operation;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -129,9 +129,6 @@ impl Store {
         let next = start.checked_add_months(Months::new(1)).expect("a later month");
         let last = next.pred_opt().expect("a day before");
         let on = today.min(last);
-        let at = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(china()).single().map(|t| t.to_utc())
-        };
         let unit = self.registry().unit.clone();
         let mut elders: BTreeMap<String, ElderMonth> = self
             .elders_under(&unit)?
@@ -139,8 +136,11 @@ impl Store {
             .filter(|e| e.served_on(last))
             .filter_map(|e| Some((e.id.as_ref()?.to_string(), ElderMonth::new(&e.unit))))
             .collect();
-        let filter =
-            super::VisitFilter { since: at(start), until: at(next), ..super::VisitFilter::default() };
+        let filter = super::VisitFilter {
+            since: Some(start_of_day(start)),
+            until: Some(start_of_day(next)),
+            ..super::VisitFilter::default()
+        };
         for v in self.visits(&filter)? {
             if let Some(e) = elders.get_mut(v.elder.as_str()) {
                 e.visits += 1;

@@ -12,7 +12,7 @@ use crate::crdt;
 use crate::doc::DocKind;
 use crate::elder::ElderId;
 use crate::risk::{self, ConcernCheck, Level, RiskRules, VisitSignals};
-use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -192,11 +192,7 @@ impl Store {
     pub fn visit_signals(&self, elder: &ElderId, today: NaiveDate, window_days: u32) -> Result<VisitSignals> {
         self.require(crate::view::Operation::Risk)?;
         let from = today - Days::new(u64::from(window_days));
-        let since = crate::time::china()
-            .from_local_datetime(&from.succ_opt().unwrap_or(from).and_hms_opt(0, 0, 0).expect("midnight"))
-            .single()
-            .expect("a fixed offset has one local time")
-            .to_utc()
+        let since = crate::time::start_of_day(from.succ_opt().unwrap_or(from))
             .format("%Y-%m-%dT%H:%M:%SZ")
             .to_string();
         let mut signals = VisitSignals { window_days, ..Default::default() };
